@@ -1,0 +1,102 @@
+"""The `kb` command line: parses options, calls the library, prints, sets the exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import loading, reporting, scaffold, schema
+from .diagnostics import KbError
+
+entries_option = click.option(
+    "--entries", "entries_dir", type=click.Path(file_okay=False, path_type=Path), default=loading.ENTRIES_DIR,
+    envvar="KB_ENTRIES", show_default=True, help="Folder of entry files (or set KB_ENTRIES).")
+
+
+class KbGroup(click.Group):
+    """Turns the library's KbError into a plain message and exit status 1, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KbError as exc:
+            click.echo(f"kb: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=KbGroup)
+@click.version_option(package_name="ccm-cooperation-kb", prog_name="kb")
+def main():
+    """Knowledge base of cooperation and assistance under the Convention on Cluster Munitions."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@entries_option
+@click.option("--format", "fmt", type=click.Choice(sorted(reporting.FORMATS)), default="text", show_default=True,
+              help="text for people, json for programs, github for annotations on a pull request.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def validate(paths, entries_dir, fmt, strict):
+    """Check entries and report every problem with its file, line and column.
+
+    PATHS are entry files or folders (default: all of entries/). Cross-entry checks (unique ids,
+    related entries) always see every entry. Exit status: 0 clean, 1 problems, 2 usage error.
+    """
+    files = [f for p in paths for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])]
+    corpus = loading.load_corpus(entries_dir, extra_files=files)
+    wanted = {loading.display_path(f) for f in files}
+    shown = [d for d in corpus.diagnostics if not wanted or d.file in wanted]
+    checked = len(wanted) if wanted else len(corpus.docs)
+    click.echo(reporting.FORMATS[fmt](shown, checked), nl=False)
+    failed = any(d.is_error for d in shown) or (strict and shown)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("entry_id", required=False)
+@entries_option
+@click.option("--title", help="The entry's title.")
+@click.option("--type", "entry_type", help="good-practice, lesson-learned, case-study ... (see the vocabulary).")
+@click.option("--theme", "themes", multiple=True, help="A theme; repeat for several.")
+@click.option("--form", "forms", multiple=True, help="A form of assistance; repeat for several.")
+@click.option("--modality", multiple=True, help="A modality; repeat for several.")
+@click.option("--country", "countries", multiple=True, help="An ISO 3166-1 country code; repeat for several.")
+def new(entry_id, entries_dir, title, entry_type, themes, forms, modality, countries):
+    """Start a new entry file from a commented template. Never overwrites a file.
+
+    Asks for the id, title and type when they are not given and kb runs in a terminal.
+    """
+    interactive = sys.stdin.isatty()
+    if not title and interactive:
+        title = click.prompt("Title (what worked or what was learned)")
+    if not entry_id:
+        suggested = scaffold.slugify(title or "")
+        if not interactive and not suggested:
+            raise click.UsageError("give an ENTRY_ID or a --title to make one from")
+        entry_id = click.prompt("Id", default=suggested) if interactive else suggested
+    if not entry_type:
+        entry_type = click.prompt("Type", default="good-practice") if interactive else "good-practice"
+    text = scaffold.render_new_entry(entry_id, title or "", entry_type, themes, forms, modality,
+                                     [c.upper() for c in countries])
+    path = scaffold.write_new_entry(entries_dir, text, entry_id)
+    click.echo(f"Wrote {path}. Replace every TODO, then run: kb validate {path}")
+
+
+@main.command("schema")
+@click.option("--check", is_flag=True, help="Fail if schema/entry.schema.json is out of date.")
+def schema_command(check):
+    """Write schema/entry.schema.json from the vocabularies (the editor's autocompletion uses it)."""
+    text = schema.schema_text()
+    path = schema.SCHEMA_FILE
+    if check:
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            click.echo(f"{path} is out of date: run `kb schema`.", err=True)
+            sys.exit(1)
+        click.echo(f"{path} is up to date.")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {path}.")
