@@ -60,10 +60,12 @@ def suggest(code: object) -> str:
         return f"country codes are upper case: '{text.upper()}'"
     if text.upper() == "UK":
         return "the United Kingdom's code is 'GB' (or 'GBR')"
-    try:
-        found = pycountry.countries.search_fuzzy(text)
-    except LookupError:
-        found = []
+    found = []
+    if len(text) > 3:  # a name: codes are too short for fuzzy matching to mean anything
+        try:
+            found = pycountry.countries.search_fuzzy(text)
+        except LookupError:
+            pass
     if found:
         return f"did you mean '{found[0].alpha_2}' ({_display_name(found[0])})?"
     return "use an ISO 3166-1 code such as 'LA' or 'LAO' for Lao PDR"

@@ -133,7 +133,9 @@ def _schema_error(doc: Doc, error: jsonschema.ValidationError) -> Iterator[Diagn
         vocab_name = _vocab_for(path)
         if vocab_name:
             v = vocab(vocab_name)
-            yield doc.at(path, "KB301", f"'{value}' is not a {v.label.lower()} (in `{name}`)", v.suggest(value))
+            label = v.label.lower()
+            article = "an" if label[0] in "aeiou" else "a"
+            yield doc.at(path, "KB301", f"'{value}' is not {article} {label} (in `{name}`)", v.suggest(value))
         else:
             allowed = ", ".join(str(a) for a in error.validator_value)
             yield doc.at(path, "KB301", f"'{value}' is not allowed in `{name}`", f"use one of: {allowed}")
