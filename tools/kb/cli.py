@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import loading, reporting, scaffold, schema
+from . import building, loading, reporting, scaffold, schema
 from .diagnostics import KbError
 
 entries_option = click.option(
@@ -84,6 +84,25 @@ def new(entry_id, entries_dir, title, entry_type, themes, forms, modality, count
     click.echo(f"Wrote {path}. Replace every TODO, then run: kb validate {path}")
 
 
+@main.command()
+@click.option("--zip", "make_zip", is_flag=True, help="Also write a dated zip of the offline site into dist/.")
+def build(make_zip):
+    """Validate, index and generate the pages, then build the offline site into site/.
+
+    Stops at the first error in the entries. The new site replaces site/ only when the whole build
+    succeeded; a failed build leaves the previous site as it was.
+    """
+    with click.progressbar(length=len(list(loading.ENTRIES_DIR.glob("*.yaml"))), label="Generating pages",
+                           file=sys.stderr) as bar:
+        result = building.build(Path.cwd(), make_zip=make_zip, extra_pages={"reference/cli.md": cli_reference()},
+                                progress=bar.update)
+    click.echo(f"Built {result.site_dir} from {result.entries} entries "
+               f"({result.pages_written} pages written, {result.pages_deleted} removed). "
+               f"Open {result.site_dir / 'index.html'} in a browser.")
+    if result.zip_path:
+        click.echo(f"Wrote {result.zip_path}.")
+
+
 @main.command("schema")
 @click.option("--check", is_flag=True, help="Fail if schema/entry.schema.json is out of date.")
 def schema_command(check):
@@ -100,3 +119,14 @@ def schema_command(check):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     click.echo(f"Wrote {path}.")
+
+
+def cli_reference() -> str:
+    """The command line reference page, from the commands' own help texts."""
+    lines = ["# The command line", "", "Every command is `kb COMMAND`; `kb COMMAND --help` prints the same text.", ""]
+    ctx = click.Context(main, info_name="kb")
+    for name in sorted(main.list_commands(ctx)):
+        command = main.get_command(ctx, name)
+        sub = click.Context(command, info_name=name, parent=ctx)
+        lines += [f"## kb {name}", "", "```text", command.get_help(sub), "```", ""]
+    return "\n".join(lines)

@@ -1,0 +1,214 @@
+"""Matching needs with resources: for each published need, the offers and the lessons that fit it,
+with a score a reader can follow (every point has a reason)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import countries, facets, sitesearch
+from .model import Entry
+from .vocab import get as vocab
+
+# Points per shared feature: what a practitioner would weigh first weighs most.
+POINTS = {"theme": 3, "form": 2, "country": 3, "region": 2, "worldwide": 1, "modality": 1}
+TEXT_POINTS = 6  # multiplied by the cosine similarity of the two texts (0 to 1)
+MIN_SCORE = 5  # below this an offer does not count as meeting the need
+SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Reason:
+    points: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    score: float
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class NeedMatches:
+    need: Entry
+    offers: tuple[Match, ...]
+    lessons: tuple[Match, ...]
+
+    @property
+    def is_gap(self) -> bool:
+        return not self.offers
+
+
+def _region(code: str) -> str | None:
+    found = countries.lookup(code)
+    return found.region if found else None
+
+
+def _vector(entry: Entry) -> Counter:
+    return Counter(sitesearch.terms_of(" ".join(entry.text_fields().values())))
+
+
+def cosine(a: Counter, b: Counter, idf: dict[str, float]) -> float:
+    dot = sum(a[t] * b[t] * idf.get(t, 1.0) ** 2 for t in a.keys() & b.keys())
+    na = math.sqrt(sum((v * idf.get(t, 1.0)) ** 2 for t, v in a.items()))
+    nb = math.sqrt(sum((v * idf.get(t, 1.0)) ** 2 for t, v in b.items()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def score(need: Entry, other: Entry, vectors: dict[str, Counter], idf: dict[str, float]) -> Match:
+    reasons = []
+    themes = vocab("themes")
+    for t in need.themes:
+        if t in other.themes:
+            reasons.append(Reason(POINTS["theme"], f"shared theme: {themes.label_of(t)}"))
+    forms = vocab("assistance_forms")
+    for f in need.assistance_forms:
+        if f in other.assistance_forms:
+            reasons.append(Reason(POINTS["form"], f"shared form of assistance: {forms.label_of(f)}"))
+    need_country = need.need.requested_by if need.need else (need.countries[0] if need.countries else None)
+    need_region = _region(need_country) if need_country else None
+    if other.offer is not None:
+        if not other.offer.regions:
+            reasons.append(Reason(POINTS["worldwide"], "the offer is open worldwide"))
+        elif need_region in other.offer.regions:
+            reasons.append(Reason(POINTS["region"], f"the offer serves {need_region}"))
+    elif need_country and need_country in other.countries:
+        reasons.append(Reason(POINTS["country"], f"same country: {facets.country_name(need_country)}"))
+    elif need_region and need_region in {_region(c) for c in other.countries}:
+        reasons.append(Reason(POINTS["region"], f"same region: {need_region}"))
+    modalities = vocab("modalities")
+    channel = {other.offer.channel} if other.offer else set()
+    for m in need.modality:
+        if m in set(other.modality) | channel:
+            reasons.append(Reason(POINTS["modality"], f"shared modality: {modalities.label_of(m)}"))
+    similarity = cosine(vectors[need.id], vectors[other.id], idf)
+    if similarity >= 0.05:
+        reasons.append(Reason(round(TEXT_POINTS * similarity, 1), f"similar text ({similarity:.2f})"))
+    return Match(other, round(sum(r.points for r in reasons), 1), tuple(reasons))
+
+
+def match_all(entries: list[Entry]) -> list[NeedMatches]:
+    """Every need with its best offers and lessons, best first; ties broken by id for stable output."""
+    vectors = {e.id: _vector(e) for e in entries}
+    df = Counter(t for v in vectors.values() for t in v)
+    idf = {t: math.log(1 + len(entries) / n) for t, n in df.items()}
+    needs = [e for e in entries if e.type == "need"]
+    offers = [e for e in entries if e.type == "offer"]
+    lessons = [e for e in entries if e.type not in ("need", "offer")]
+    out = []
+    for need in needs:
+        ranked_offers = sorted((score(need, o, vectors, idf) for o in offers), key=lambda m: (-m.score, m.entry.id))
+        ranked_lessons = sorted((score(need, e, vectors, idf) for e in lessons),
+                                key=lambda m: (-m.score, m.entry.id))
+        out.append(NeedMatches(need, tuple(m for m in ranked_offers if m.score >= MIN_SCORE),
+                               tuple(m for m in ranked_lessons if m.score >= MIN_SCORE)[:SHOWN]))
+    return out
+
+
+def offers_for(entries: list[Entry]) -> dict[str, list[tuple[Entry, Match]]]:
+    """For each offer, the needs it could meet (the same scores, seen from the offer's side)."""
+    out: dict[str, list[tuple[Entry, Match]]] = {e.id: [] for e in entries if e.type == "offer"}
+    for nm in match_all(entries):
+        for m in nm.offers:
+            out[m.entry.id].append((nm.need, m))
+    return out
+
+
+# ---- pages ----------------------------------------------------------------------------------------
+
+_INDEX = """---
+title: Needs and offers
+---
+
+<div class="kb-needs"><h1>Needs and offers</h1><p>Published needs of affected States, next to the published offers and the lessons in this knowledge base that fit them. Each match shows its score and the reasons for it: shared themes ({{ points.theme }} points each), shared forms of assistance ({{ points.form }}), the same country ({{ points.country }}) or region ({{ points.region }}), a shared modality ({{ points.modality }}) and similar text (up to {{ text_points }}). Offers scoring under {{ min_score }} are not shown. <code>kb match</code> prints the same.</p></div>
+
+## Needs
+
+<div class="kb-need-list">{% for nm in matches %}<section><h3><a href="../entries/{{ nm.need.id }}.html">{{ nm.need.title }}</a></h3><p class="kb-muted">{{ country(nm.need.need.requested_by) }} · stated since {{ nm.need.need.since }} · last checked {{ nm.need.need.last_checked }} · <a href="{{ nm.need.id }}.html">all matches</a></p>{% if nm.is_gap %}<p class="kb-notice">Gap: no published offer in this knowledge base fits this need.</p>{% else %}<p>Best offer: <a href="../entries/{{ nm.offers[0].entry.id }}.html">{{ nm.offers[0].entry.title }}</a> (score {{ nm.offers[0].score }}: {{ nm.offers[0].reasons | map(attribute="text") | join("; ") }})</p>{% endif %}</section>{% else %}<p>No need has been published in the knowledge base yet.</p>{% endfor %}</div>
+
+## Offers
+
+<div class="kb-offer-list"><ul>{% for o in offers %}<li><a href="{{ o.id }}.html">{{ o.title }}</a> <span class="kb-muted">{{ o.offer.provider }} · {{ label("modalities", o.offer.channel) }}</span></li>{% else %}<li>No offer has been published in the knowledge base yet.</li>{% endfor %}</ul></div>
+
+## How an affected State can make its needs known
+
+<div class="kb-guide">{{ guide }}</div>
+"""
+
+_DETAIL = """---
+title: {{ page_title }}
+---
+
+<div class="kb-match"><p class="kb-muted"><a href="index.html">Needs and offers</a></p><h1>{{ "Matches for" if entry.type == "need" else "Needs that fit" }}: {{ entry.title }}</h1><p>{{ entry.summary }}</p><p><a href="../entries/{{ entry.id }}.html">Read the whole entry</a></p></div>
+{% for heading, items in groups %}
+
+## {{ heading }}
+
+<div class="kb-match-list">{% if items %}<ol>{% for other, m in items %}<li><a href="../entries/{{ other.id }}.html">{{ other.title }}</a> <strong>score {{ m.score }}</strong><ul>{% for r in m.reasons %}<li>+{{ r.points }}: {{ r.text }}</li>{% endfor %}</ul></li>{% endfor %}</ol>{% else %}<p>None in this knowledge base.</p>{% endif %}</div>
+{% endfor %}
+"""
+
+# The guide is drawn from the knowledge base's own entries, each named so a reader can check it.
+GUIDE = [
+    ("article-7-form-i-reporting-cooperation",
+     "Report every year under Article 7, and use Form I to state the national resources you commit and the "
+     "assistance you still need: reporting is how a State shows what it has achieved and makes its case for "
+     "cooperation and assistance."),
+    ("lausanne-action-plan-cooperation-commitments",
+     "Have a coherent national plan when you seek assistance, so partners can see what is needed, when and at "
+     "what cost; the Lausanne Action Plan asks for this."),
+    ("intersessional-2013-making-needs-known",
+     "Say what you need beyond money too: skills, expertise, lessons and technical exchange are assistance."),
+    ("country-coalition-concept",
+     "Consider a country coalition: partners grouped around your specific needs, as promoted under the "
+     "Convention since 2017."),
+    ("lao-pdr-nra-safe-path-forward-strategy",
+     "Publish a national strategy with measurable targets that donors can align with."),
+    ("nato-partnership-trust-funds-nspa",
+     "Where a trust fund exists for your kind of need, appeal to it directly: a clear appeal is the first step "
+     "of every NATO trust-fund project."),
+]
+
+
+@cache
+def _templates() -> tuple[jinja2.Template, jinja2.Template]:
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env.globals.update(label=lambda name, key: vocab(name).label_of(key), country=facets.country_name)
+    return env.from_string(_INDEX), env.from_string(_DETAIL)
+
+
+def guide_html(entries: list[Entry]) -> str:
+    by_id = {e.id: e for e in entries}
+    items = [(text, by_id[i]) for i, text in GUIDE if i in by_id]
+    return "<ol>" + "".join(
+        f"<li>{escape(text)} <span class=\"kb-muted\">(from <a href=\"../entries/{e.id}.html\">"
+        f"{escape(e.title)}</a>)</span></li>" for text, e in items) + "</ol>"
+
+
+def render_match_pages(entries: list[Entry], env=None) -> dict[str, str]:
+    from .site import _clean_blocks, page_title  # the one sanitiser for generated pages
+
+    index, detail = _templates()
+    matches = match_all(entries)
+    offers = [e for e in entries if e.type == "offer"]
+    pages = {"needs/index.md": _clean_blocks(index.render(
+        matches=matches, offers=offers, guide=Markup(guide_html(entries)), points=POINTS,
+        text_points=TEXT_POINTS, min_score=MIN_SCORE))}
+    for nm in matches:
+        pages[f"needs/{nm.need.id}.md"] = _clean_blocks(detail.render(
+            entry=nm.need, page_title=page_title(f"Matches for: {nm.need.title}"),
+            groups=[("Offers that fit", [(m.entry, m) for m in nm.offers]),
+                    ("Lessons and practices that fit", [(m.entry, m) for m in nm.lessons])]))
+    for offer_id, needs in offers_for(entries).items():
+        offer = next(e for e in offers if e.id == offer_id)
+        pages[f"needs/{offer_id}.md"] = _clean_blocks(detail.render(
+            entry=offer, page_title=page_title(f"Needs that fit: {offer.title}"),
+            groups=[("Needs this offer could meet", needs)]))
+    return pages

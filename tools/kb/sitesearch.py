@@ -1,0 +1,128 @@
+"""The site's offline search index: built here at build time, queried by docs/assets/kb-search.js.
+
+mkdocs-material's search builds its lunr index in the browser on every page load, which takes
+seconds at a few thousand pages. Here the inverted index is built once, in Python, and split into
+small script files by the first two letters of each term, so a query loads only the shards it
+needs: script tags work from file://, where fetch() does not.
+
+Terms are folded (lower case, accents removed), British and American spellings meet (the same
+tables as the Whoosh index), and acronyms index their expansions and the reverse. The browser
+matches a query word as a prefix of index terms after stripping common endings, so 'surveys'
+finds 'survey' and 'surveyed' without a stemmer that would have to exist twice.
+"""
+
+from __future__ import annotations
+
+import json
+
+import re
+import unicodedata
+from collections import defaultdict
+from functools import cache
+
+from . import countries, facets, textnorm
+from .model import Entry
+from .vocab import get as vocab
+
+# Field weights: a word in the title counts five times one in the context.
+WEIGHTS = {"title": 5, "summary": 3, "lessons": 3, "recommendations": 2, "context": 1, "practice": 1,
+           "results": 1, "tags": 2}
+SUMMARY_CHARS = 240
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def terms_of(text: str) -> list[str]:
+    """Index terms of a text: folded words, spellings unified, acronyms and expansions both present."""
+    stop = _stopwords()
+    return [t for t in textnorm.expand([textnorm.spelling(w) for w in _WORD.findall(fold(text))]) if t not in stop]
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    return frozenset(textnorm.tables()["stopwords"])
+
+
+def shard_name(term: str) -> str:
+    prefix = term[:2]
+    if re.fullmatch(r"[a-z0-9]{1,2}", prefix):
+        return prefix
+    return "u" + "-".join(f"{ord(c):x}" for c in prefix)
+
+
+def _tags_text(entry: Entry) -> str:
+    names = [facets.country_name(c) for c in entry.countries]
+    codes = [f"{countries.lookup(c).alpha2} {c}" for c in entry.countries if countries.lookup(c)]
+    labels = [vocab("themes").label_of(t) for t in entry.themes]
+    labels += [vocab("assistance_forms").label_of(f) for f in entry.assistance_forms]
+    labels += [vocab("modalities").label_of(m) for m in entry.modality]
+    actors = [a.name for a in entry.actors]
+    return " ".join(names + codes + labels + actors)
+
+
+@cache
+def _facet_labels() -> dict[str, dict[str, str]]:
+    out = {}
+    for name, vocab_name in (("theme", "themes"), ("type", "types"), ("form", "assistance_forms")):
+        out[name] = {k: t.label for k, t in vocab(vocab_name).terms.items()}
+    return out
+
+
+def build_index(entries: list[Entry]) -> tuple[dict, dict[str, dict[str, list[int]]]]:
+    """(documents, shards): the documents with their facets, and term -> [doc, weight, ...] by shard."""
+    postings: dict[str, dict[int, int]] = defaultdict(dict)
+    docs = []
+    for n, entry in enumerate(entries):
+        fields = entry.text_fields() | {"tags": _tags_text(entry)}
+        for name, text in fields.items():
+            weight = WEIGHTS[name]
+            for term in terms_of(text):
+                postings[term][n] = postings[term].get(n, 0) + weight
+        end = entry.period.end if entry.period.end is not None else entry.period.start
+        summary = entry.summary if len(entry.summary) <= SUMMARY_CHARS else entry.summary[:SUMMARY_CHARS] + "…"
+        docs.append([entry.id, entry.title, entry.type, list(entry.themes), list(entry.countries),
+                     list(entry.assistance_forms), summary, entry.period.start, end])
+    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for term in sorted(postings):
+        flat = []
+        for doc, weight in sorted(postings[term].items()):
+            flat += [doc, min(weight, 255)]
+        shards[shard_name(term)][term] = flat
+    country_labels = {c: facets.country_name(c) for e in entries for c in e.countries}
+    meta = {"version": 1, "count": len(docs), "docs": docs,
+            "facets": _facet_labels() | {"country": dict(sorted(country_labels.items(), key=lambda kv: kv[1]))},
+            "spelling": textnorm.tables()["spelling"], "stopwords": textnorm.tables()["stopwords"],
+            "shards": sorted(shards)}
+    return meta, shards
+
+
+def _js(call: str, payload) -> str:
+    # JSON is valid JavaScript; escape '<' so no '</script>' can ever close a tag if inlined.
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    return f"{call}({body});\n"
+
+
+def render_search(entries: list[Entry]) -> dict[str, str]:
+    meta, shards = build_index(entries)
+    pages = {"search/docs.js": _js("KB_SEARCH.docs", meta)}
+    for name, terms in shards.items():
+        pages[f"search/t/{name}.js"] = _js("KB_SEARCH.shard", [name, terms])
+    pages["search.md"] = search_page()
+    return pages
+
+
+def search_page() -> str:
+    return """---
+title: Search
+hide:
+  - toc
+---
+
+<div class="kb-search" id="kb-search" data-root="./"><h1>Search</h1><form class="kb-search-form" id="kb-search-form" action="search.html" method="get" role="search"><label for="kb-q">Words to look for</label> <input id="kb-q" name="q" type="search" autocomplete="off" placeholder="for example: victim assistance Lao PDR"> <button type="submit">Search</button><div class="kb-filters" id="kb-filters"></div></form><p class="kb-search-status" id="kb-status" role="status">Type a few words, or choose a filter.</p><ol class="kb-results" id="kb-results"></ol><noscript><p>Search needs JavaScript. Without it, <a href="browse/index.html">browse the entries</a>.</p></noscript></div>
+"""
+
+
