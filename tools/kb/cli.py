@@ -38,14 +38,23 @@ def main():
 @click.option("--format", "fmt", type=click.Choice(sorted(reporting.FORMATS)), default="text", show_default=True,
               help="text for people, json for programs, github for annotations on a pull request.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def validate(paths, entries_dir, fmt, strict):
+@click.option("--changed", is_flag=True, help="Check only entries changed since --base (fast on a large knowledge base).")
+@click.option("--base", default="HEAD", show_default=True, help="The git reference --changed compares with.")
+def validate(paths, entries_dir, fmt, strict, changed, base):
     """Check entries and report every problem with its file, line and column.
 
     PATHS are entry files or folders (default: all of entries/). Cross-entry checks (unique ids,
     related entries) always see every entry. Exit status: 0 clean, 1 problems, 2 usage error.
     """
     files = [f for p in paths for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])]
-    corpus = loading.load_corpus(entries_dir, extra_files=files)
+    if changed:
+        from . import vcs
+
+        files += vcs.changed_entry_files(entries_dir, base)
+        if not files:
+            click.echo(f"No entry changed since {base}.")
+            return
+    corpus = loading.load_corpus(entries_dir, extra_files=files, only=files if changed else None)
     wanted = {loading.display_path(f) for f in files}
     shown = [d for d in corpus.diagnostics if not wanted or d.file in wanted]
     checked = len(wanted) if wanted else len(corpus.docs)
@@ -101,6 +110,36 @@ def build(make_zip):
                f"Open {result.site_dir / 'index.html'} in a browser.")
     if result.zip_path:
         click.echo(f"Wrote {result.zip_path}.")
+
+
+@main.command()
+@entries_option
+@click.option("--review-after", default=730, show_default=True, help="Days after which an entry needs review.")
+def stats(entries_dir, review_after):
+    """Where entries are needed: counts by theme, country, form of assistance and modality, the
+    theme and form combinations with no entry, and entries due for review."""
+    from . import stats as stats_module
+
+    corpus = loading.load_corpus(entries_dir)
+    click.echo(stats_module.as_text(stats_module.compute(corpus.entries, review_after=review_after)), nl=False)
+
+
+@main.command()
+@entries_option
+@click.option("--need", "need_id", help="Only this need (its entry id).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def match(entries_dir, need_id, fmt):
+    """For each published need, the offers and lessons that fit it, with a score and its reasons.
+    A need that no offer fits is reported as a gap."""
+    from . import matching
+
+    corpus = loading.load_corpus(entries_dir)
+    results = matching.match_all(corpus.entries)
+    if need_id:
+        results = [r for r in results if r.need.id == need_id]
+        if not results:
+            raise KbError(f"no need with the id '{need_id}'; `kb match` lists them all.")
+    click.echo(matching.as_json(results) if fmt == "json" else matching.as_text(results), nl=False)
 
 
 @main.command("schema")

@@ -212,3 +212,37 @@ def render_match_pages(entries: list[Entry], env=None) -> dict[str, str]:
             entry=offer, page_title=page_title(f"Needs that fit: {offer.title}"),
             groups=[("Needs this offer could meet", needs)]))
     return pages
+
+
+def as_text(results: list[NeedMatches]) -> str:
+    if not results:
+        return "No need has been published in the knowledge base yet.\n"
+    lines = []
+    for nm in results:
+        n = nm.need.need
+        lines.append(f"{nm.need.title} [{nm.need.id}]")
+        lines.append(f"  {facets.country_name(n.requested_by)}, stated since {n.since}, last checked {n.last_checked}")
+        if nm.is_gap:
+            lines.append("  GAP: no published offer fits this need.")
+        for heading, items in (("Offers", nm.offers), ("Lessons and practices", nm.lessons)):
+            if not items:
+                continue
+            lines.append(f"  {heading}:")
+            for m in items:
+                lines.append(f"    {m.score:5.1f}  {m.entry.title} [{m.entry.id}]")
+                lines.append("           " + "; ".join(f"+{r.points:g} {r.text}" for r in m.reasons))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def as_json(results: list[NeedMatches]) -> str:
+    import json
+
+    def match_json(m: Match) -> dict:
+        return {"id": m.entry.id, "title": m.entry.title, "type": m.entry.type, "score": m.score,
+                "reasons": [{"points": r.points, "reason": r.text} for r in m.reasons]}
+
+    return json.dumps({"needs": [
+        {"id": nm.need.id, "title": nm.need.title, "requested_by": nm.need.need.requested_by, "gap": nm.is_gap,
+         "offers": [match_json(m) for m in nm.offers], "lessons": [match_json(m) for m in nm.lessons]}
+        for nm in results]}, indent=2, ensure_ascii=False) + "\n"

@@ -7,6 +7,7 @@ never become markup, and links come only from `sources`, as http or https.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 from collections.abc import Callable, Iterable
@@ -165,7 +166,8 @@ def render_home(entries: list[Entry], config: SiteConfig, env: jinja2.Environmen
 
 
 def render_site(entries: list[Entry], config: SiteConfig = SiteConfig(), similar=None,
-                extra: dict[str, str] | None = None, progress: Callable[[int], None] | None = None) -> dict[str, str]:
+                extra: dict[str, str] | None = None, progress: Callable[[int], None] | None = None,
+                today: dt.date | None = None) -> dict[str, str]:
     """Every generated page and file, by path under docs/. Pure: no I/O."""
     env = _env()
     by_id = {e.id: e for e in entries}
@@ -181,7 +183,7 @@ def render_site(entries: list[Entry], config: SiteConfig = SiteConfig(), similar
     pages.update(exports.render_exports(entries))
     pages.update(sitesearch.render_search(entries))
     pages["schema/entry.schema.json"] = schema.schema_text()
-    pages.update(stats.render_stats_pages(entries))
+    pages.update(stats.render_stats_pages(entries, today))
     pages.update(matching.render_match_pages(entries, env))
     pages.update(extra or {})
     return pages

@@ -85,3 +85,18 @@ def render_review_page(s: Stats, review_after: int = REVIEW_AFTER_DAYS) -> str:
 def render_stats_pages(entries: list[Entry], today: dt.date | None = None) -> dict[str, str]:
     s = compute(entries, today)
     return {"where-entries-are-needed.md": render_needed_page(s), "needs-review.md": render_review_page(s)}
+
+
+def as_text(s: Stats) -> str:
+    lines = [f"{s.total} entries.", ""]
+    for name, title in (("theme", "Themes"), ("form", "Forms of assistance"), ("modality", "Modalities"),
+                        ("type", "Types"), ("region", "Regions"), ("country", "Countries")):
+        lines.append(f"{title} (fewest first):")
+        lines += [f"  {n:4d}  {label}" for _, label, n in s.counts[name]]
+        lines.append("")
+    lines.append(f"Theme and form of assistance with no entry ({len(s.gaps)}):")
+    lines += [f"  {theme} / {form}" for theme, form in s.gaps]
+    lines.append("")
+    lines.append(f"Entries due for review ({len(s.stale)}):")
+    lines += [f"  {e.id} (last reviewed {e.last_reviewed}, {age} days ago)" for e, age in s.stale]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["as",{"assistance":[1,2]}]);

@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["ba",{"based":[0,8]}]);

@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["cl",{"clearance":[0,2]}]);

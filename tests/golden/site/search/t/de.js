@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["de",{"destruction":[2,10]}]);

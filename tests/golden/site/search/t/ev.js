@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["ev",{"evidence":[0,8]}]);

@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["fi",{"financial":[0,2,1,2,2,2]}]);

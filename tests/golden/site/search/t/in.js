@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["in",{"information":[0,2]}]);

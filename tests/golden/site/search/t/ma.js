@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["ma",{"macedonia":[2,2],"management":[0,2]}]);

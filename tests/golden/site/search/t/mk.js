@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["mk",{"mk":[2,2],"mkd":[2,2]}]);

@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["pd",{"pdr":[0,8]}]);

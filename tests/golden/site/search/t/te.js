@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["te",{"term":[1,8]}]);

@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["va",{"va":[1,2]}]);

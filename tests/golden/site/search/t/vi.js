@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["vi",{"victim":[1,2]}]);

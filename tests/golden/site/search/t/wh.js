@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["wh",{"what":[0,2,1,2,2,2]}]);

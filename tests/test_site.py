@@ -1,0 +1,100 @@
+"""Generated pages: golden files for a small fixed corpus, writing only what changed, and entry text
+that can never become markup."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from kb import site
+from kb.loading import load_corpus
+
+from conftest import REPO, TODAY, entry_text
+
+GOLDEN = REPO / "tests" / "golden" / "site"
+REGENERATE = os.environ.get("KB_REGEN_GOLDEN") == "1"  # KB_REGEN_GOLDEN=1 pytest tests/test_site.py
+
+
+def render(corpus_dir: Path) -> dict[str, str]:
+    corpus = load_corpus(corpus_dir, today=TODAY)
+    assert corpus.diagnostics == []
+    return site.render_site(corpus.entries, today=TODAY)
+
+
+def test_golden_pages(corpus_dir):
+    pages = render(corpus_dir)
+    if REGENERATE:
+        for old in GOLDEN.rglob("*"):
+            if old.is_file():
+                old.unlink()
+        for rel, text in pages.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_text(text, encoding="utf-8")
+    golden = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file()}
+    assert set(pages) == golden
+    for rel in sorted(golden):
+        assert pages[rel] == (GOLDEN / rel).read_text(encoding="utf-8"), rel
+
+
+def test_rendering_is_byte_stable(corpus_dir):
+    assert render(corpus_dir) == render(corpus_dir)
+
+
+def test_write_pages_writes_only_changes_and_removes_stale(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "assets").mkdir(parents=True)
+    (docs / "assets" / "mine.css").write_text("kept")
+    (docs / "entries").mkdir()
+    (docs / "entries" / "gone.md").write_text("old entry")
+    assert site.write_pages(docs, {"entries/a.md": "A", "index.md": "home"}) == (2, 1)
+    assert site.write_pages(docs, {"entries/a.md": "A", "index.md": "home"}) == (0, 0)
+    assert site.write_pages(docs, {"entries/a.md": "A2", "index.md": "home"}) == (1, 0)
+    assert (docs / "assets" / "mine.css").read_text() == "kept"
+    assert not (docs / "entries" / "gone.md").exists()
+    assert sorted(p.name for p in docs.rglob("*") if p.is_file()) == ["a.md", "index.md", "mine.css"]
+
+
+HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)> [click](javascript:alert(2)) <!-- c --> {: onmouseover=alert(3) }"
+
+
+def hostile_entry() -> str:
+    text = HOSTILE.replace("'", "''")
+    quoted = f"'{text}'"
+    return entry_text(
+        "hostile", quoted, summary=quoted, context=quoted, practice=quoted, results=quoted,
+        lessons=f"\n  - text: {quoted}\n    basis: entry",
+        actors=f"\n  - name: {quoted}\n    role: donor",
+        sources=f"\n  - title: {quoted}\n    publisher: {quoted}\n    url: https://example.org/a?b=<script>&c=\"x\"",
+        contributors=f"[{quoted}]")
+
+
+def test_hostile_text_is_inert(corpus_dir):
+    (corpus_dir / "hostile.yaml").write_text(hostile_entry())
+    pages = render(corpus_dir)
+    for rel, text in pages.items():
+        if rel.endswith(".md"):
+            assert "<script" not in text.lower(), rel
+            assert not re.search(r"<[^>]*\son\w+\s*=", text), rel
+            assert "javascript:" not in re.sub(r"&[a-z]+;|&#\d+;", "", "".join(re.findall(r'href="[^"]*"', text))), rel
+    page = pages["entries/hostile.md"]
+    assert "&lt;script&gt;" in page
+    assert page.splitlines()[1].startswith('title: "&lt;script&gt;')
+
+
+def test_javascript_url_never_becomes_a_link():
+    assert site.safe_url("javascript:alert(1)") is None
+    assert site.safe_url("data:text/html,x") is None
+    assert site.safe_url("https://example.org") == "https://example.org"
+    assert site.sanitise('<a href="javascript:alert(1)">x</a>') == "<a>x</a>"
+    assert site.sanitise('<p onclick="x()">t</p>') == "<p>t</p>"
+
+
+@pytest.mark.parametrize("field", ["title", "summary"])
+def test_markdown_syntax_in_text_stays_text(corpus_dir, field):
+    fields = {"title": "Plain", field: "'**bold** [link](https://e.org) `code`'"}
+    (corpus_dir / "md-text.yaml").write_text(entry_text("md-text", **fields))
+    page = render(corpus_dir)["entries/md-text.md"]
+    assert "**bold** [link](https://e.org) `code`" in page
