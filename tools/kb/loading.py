@@ -51,7 +51,7 @@ def discover(entries_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
     root = entries_dir.resolve()
     for path in sorted(entries_dir.rglob("*")):
         shown = display_path(path)
-        if path.name.startswith(".") or path.suffix not in (".yaml", ".yml"):
+        if path.suffix not in (".yaml", ".yml"):
             continue
         target = path.resolve()
         if root not in target.parents:
@@ -109,7 +109,9 @@ def load_corpus(entries_dir: Path = ENTRIES_DIR, extra_files: Iterable[Path] = (
     per_file: dict[Path, list[Diagnostic]] = {}
     for doc in docs:
         found = list(doc.parsed.diagnostics)
-        if doc.parsed.data is not None:
+        if doc.parsed.data is not None and not found:
+            # a file whose YAML is in doubt (a duplicate key, an alias) is not checked further:
+            # its content is not what the contributor meant, and follow-on errors would mislead
             found += validation.check_entry(doc, today)
         per_file[doc.file] = found
         diagnostics += found

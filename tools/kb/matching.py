@@ -52,7 +52,7 @@ def _region(code: str) -> str | None:
 
 
 def _vector(entry: Entry) -> Counter:
-    return Counter(sitesearch.terms_of(" ".join(entry.text_fields().values())))
+    return Counter(t for name, terms in sitesearch.entry_terms(entry) if name != "tags" for t in terms)
 
 
 def cosine(a: Counter, b: Counter, idf: dict[str, float]) -> float:
@@ -112,10 +112,10 @@ def match_all(entries: list[Entry]) -> list[NeedMatches]:
     return out
 
 
-def offers_for(entries: list[Entry]) -> dict[str, list[tuple[Entry, Match]]]:
+def offers_for(entries: list[Entry], matches: list[NeedMatches]) -> dict[str, list[tuple[Entry, Match]]]:
     """For each offer, the needs it could meet (the same scores, seen from the offer's side)."""
     out: dict[str, list[tuple[Entry, Match]]] = {e.id: [] for e in entries if e.type == "offer"}
-    for nm in match_all(entries):
+    for nm in matches:
         for m in nm.offers:
             out[m.entry.id].append((nm.need, m))
     return out
@@ -206,7 +206,7 @@ def render_match_pages(entries: list[Entry], env=None) -> dict[str, str]:
             entry=nm.need, page_title=page_title(f"Matches for: {nm.need.title}"),
             groups=[("Offers that fit", [(m.entry, m) for m in nm.offers]),
                     ("Lessons and practices that fit", [(m.entry, m) for m in nm.lessons])]))
-    for offer_id, needs in offers_for(entries).items():
+    for offer_id, needs in offers_for(entries, matches).items():
         offer = next(e for e in offers if e.id == offer_id)
         pages[f"needs/{offer_id}.md"] = _clean_blocks(detail.render(
             entry=offer, page_title=page_title(f"Needs that fit: {offer.title}"),

@@ -18,7 +18,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 
 from . import countries, facets, textnorm
 from .model import Entry
@@ -32,6 +32,8 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -45,6 +47,13 @@ def terms_of(text: str) -> list[str]:
 @cache
 def _stopwords() -> frozenset[str]:
     return frozenset(textnorm.tables()["stopwords"])
+
+
+@lru_cache(maxsize=50_000)
+def entry_terms(entry: Entry) -> tuple[tuple[str, list[str]], ...]:
+    """The terms of each searchable field of an entry (computed once, shared with matching)."""
+    fields = entry.text_fields() | {"tags": _tags_text(entry)}
+    return tuple((name, terms_of(text)) for name, text in fields.items())
 
 
 def shard_name(term: str) -> str:
@@ -77,10 +86,9 @@ def build_index(entries: list[Entry]) -> tuple[dict, dict[str, dict[str, list[in
     postings: dict[str, dict[int, int]] = defaultdict(dict)
     docs = []
     for n, entry in enumerate(entries):
-        fields = entry.text_fields() | {"tags": _tags_text(entry)}
-        for name, text in fields.items():
+        for name, terms in entry_terms(entry):
             weight = WEIGHTS[name]
-            for term in terms_of(text):
+            for term in terms:
                 postings[term][n] = postings[term].get(n, 0) + weight
         end = entry.period.end if entry.period.end is not None else entry.period.start
         summary = entry.summary if len(entry.summary) <= SUMMARY_CHARS else entry.summary[:SUMMARY_CHARS] + "…"

@@ -28,23 +28,24 @@ def spelling(word: str) -> str:
 
 
 @cache
-def _expansions() -> tuple[dict[str, list[str]], dict[tuple[str, ...], str]]:
+def _expansions() -> tuple[dict[str, list[str]], dict[str, list[tuple[tuple[str, ...], str]]]]:
+    """acronym -> words, and first word -> [(words, acronym)] for finding expansions in a text."""
     acronyms = tables()["acronyms"]
     forward = {a: [spelling(w) for w in exp.replace("'", " ").split() if w not in ("s",)] for a, exp in acronyms.items()}
-    backward = {tuple(words): a for a, words in forward.items()}
-    return forward, backward
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for a, words in forward.items():
+        by_first.setdefault(words[0], []).append((tuple(words), a))
+    return forward, by_first
 
 
 def expand(words: list[str]) -> list[str]:
     """The words, plus each acronym's expansion and each expansion's acronym."""
-    forward, backward = _expansions()
+    forward, by_first = _expansions()
     out = list(words)
-    for word in words:
-        out += forward.get(word, ())
-    lengths = {len(k) for k in backward}
-    for size in lengths:
-        for i in range(len(words) - size + 1):
-            acronym = backward.get(tuple(words[i:i + size]))
-            if acronym:
+    for i, word in enumerate(words):
+        if word in forward:
+            out += forward[word]
+        for phrase, acronym in by_first.get(word, ()):
+            if tuple(words[i:i + len(phrase)]) == phrase:
                 out.append(acronym)
     return out

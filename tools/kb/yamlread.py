@@ -121,7 +121,7 @@ def parse(text: str, file: Path) -> Parsed:
     stack: list[list] = []
     root = None
     documents = 0
-    anchors_reported = False
+    anchors_reported = aliases_reported = False
 
     def place(value, mark, is_container=False):
         nonlocal root
@@ -169,8 +169,10 @@ def parse(text: str, file: Path) -> Parsed:
                     break
                 continue
             if isinstance(event, yaml.AliasEvent):
-                report(event.start_mark, "KB111", f"an alias (*{event.anchor}); entries may not use anchors and aliases",
-                       "Write the value out in full.")
+                if not aliases_reported:  # once per file: an alias bomb has thousands
+                    aliases_reported = True
+                    report(event.start_mark, "KB111", f"an alias (*{event.anchor}); entries may not use anchors "
+                           "and aliases", "Write the value out in full.")
                 place(None, event.start_mark)
                 continue
             if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
