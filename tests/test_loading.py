@@ -52,6 +52,7 @@ def test_positions_of_every_field():
     (b"x" * (yamlread.MAX_BYTES + 1), [("KB105", 1, 1)]),
     (b"- a\n- b\n", [("KB108", 1, 1)]),
     (b"just text\n", [("KB108", 1, 1)]),
+    (b"~\n", [("KB108", 1, 1)]),
     (b"id: a\n---\nid: b\n", [("KB109", 2, 1)]),
     (b"id: !!python/object/apply:os.system [ls]\n", [("KB110", 1, 5)]),
     (b"id: !custom x\n", [("KB110", 1, 5)]),

@@ -68,6 +68,8 @@ def _mkdocs_build(root: Path, site_dir: Path) -> None:
             mkdocs_build(config)
     except MkDocsException as exc:
         raise KbError(f"MkDocs could not build the site: {exc}\n{log.getvalue()}") from None
+    except OSError as exc:
+        raise fsutil.explain(exc, site_dir) from None
     finally:
         logger.removeHandler(handler)
 

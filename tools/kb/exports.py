@@ -14,8 +14,22 @@ FEED_SIZE = 20
 FEED_ID = "urn:ccm-cooperation-kb:feed"
 
 
+def _prune(value):
+    if isinstance(value, dict):
+        return {k: _prune(v) for k, v in value.items() if v is not None and v != ()}
+    if isinstance(value, (list, tuple)):
+        return [_prune(v) for v in value]
+    return value
+
+
 def entry_record(entry: Entry) -> dict:
-    return dataclasses.asdict(entry)
+    """An entry as data in the entry format: what an entry file would hold (JSON is valid YAML, so
+    a record written to entries/<id>.yaml loads back as the same entry)."""
+    record = _prune(dataclasses.asdict(entry))
+    del record["path"]
+    for key in ("lessons", "recommendations", "countries", "ccm_articles", "action_plan_refs", "related"):
+        record.setdefault(key, [])
+    return record
 
 
 def entries_json(entries: list[Entry]) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from .diagnostics import KbError
 
 
-def _explain(exc: OSError, path: Path) -> KbError:
+def explain(exc: OSError, path: Path) -> KbError:
     if exc.errno == errno.ENOSPC:
         return KbError(f"cannot write {path}: the disk is full. Free some space and run the command again; "
                        "the previous output is unchanged.")
@@ -32,14 +32,14 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise _explain(exc, path) from None
+        raise explain(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise _explain(exc, path) from None
+        raise explain(exc, path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -51,7 +51,7 @@ def new_sibling_dir(target: Path, label: str) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.{label}-"))
     except OSError as exc:
-        raise _explain(exc, target) from None
+        raise explain(exc, target) from None
 
 
 def recover_dir(target: Path) -> None:
@@ -76,7 +76,7 @@ def swap_dir(new: Path, target: Path) -> None:
     except OSError as exc:
         if old is not None and not target.exists():
             os.rename(old, target)
-        raise _explain(exc, target) from None
+        raise explain(exc, target) from None
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -96,7 +96,7 @@ def exclusive_lock(lock_file: Path, what: str, wait: float = 30.0) -> Iterator[N
         lock_file.parent.mkdir(parents=True, exist_ok=True)
         handle = open(lock_file, "a+")
     except OSError as exc:
-        raise _explain(exc, lock_file) from None
+        raise explain(exc, lock_file) from None
     with handle:
         deadline = time.monotonic() + wait
         while True:

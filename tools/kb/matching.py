@@ -19,6 +19,9 @@ from .vocab import get as vocab
 POINTS = {"theme": 3, "form": 2, "country": 3, "region": 2, "worldwide": 1, "modality": 1}
 TEXT_POINTS = 6  # multiplied by the cosine similarity of the two texts (0 to 1)
 MIN_SCORE = 5  # below this an offer does not count as meeting the need
+# The Convention's pillars. An offer for one pillar (stockpile destruction) does not meet a need in
+# another (clearance), however much else they share; cross-cutting themes do not override this.
+PILLARS = {"clearance", "stockpile-destruction", "victim-assistance", "risk-education", "economic-social-recovery"}
 SHOWN = 5
 
 
@@ -94,6 +97,12 @@ def score(need: Entry, other: Entry, vectors: dict[str, Counter], idf: dict[str,
     return Match(other, round(sum(r.points for r in reasons), 1), tuple(reasons))
 
 
+def same_pillar(need: Entry, other: Entry) -> bool:
+    """True when the other entry works in one of the need's pillars, or either is not pillar-specific."""
+    need_pillars, other_pillars = PILLARS & set(need.themes), PILLARS & set(other.themes)
+    return not need_pillars or not other_pillars or bool(need_pillars & other_pillars)
+
+
 def match_all(entries: list[Entry]) -> list[NeedMatches]:
     """Every need with its best offers and lessons, best first; ties broken by id for stable output."""
     vectors = {e.id: _vector(e) for e in entries}
@@ -107,8 +116,9 @@ def match_all(entries: list[Entry]) -> list[NeedMatches]:
         ranked_offers = sorted((score(need, o, vectors, idf) for o in offers), key=lambda m: (-m.score, m.entry.id))
         ranked_lessons = sorted((score(need, e, vectors, idf) for e in lessons),
                                 key=lambda m: (-m.score, m.entry.id))
-        out.append(NeedMatches(need, tuple(m for m in ranked_offers if m.score >= MIN_SCORE),
-                               tuple(m for m in ranked_lessons if m.score >= MIN_SCORE)[:SHOWN]))
+        fits = lambda m: m.score >= MIN_SCORE and same_pillar(need, m.entry)  # noqa: E731
+        out.append(NeedMatches(need, tuple(m for m in ranked_offers if fits(m)),
+                               tuple(m for m in ranked_lessons if fits(m))[:SHOWN]))
     return out
 
 
@@ -127,7 +137,7 @@ _INDEX = """---
 title: Needs and offers
 ---
 
-<div class="kb-needs"><h1>Needs and offers</h1><p>Published needs of affected States, next to the published offers and the lessons in this knowledge base that fit them. Each match shows its score and the reasons for it: shared themes ({{ points.theme }} points each), shared forms of assistance ({{ points.form }}), the same country ({{ points.country }}) or region ({{ points.region }}), a shared modality ({{ points.modality }}) and similar text (up to {{ text_points }}). Offers scoring under {{ min_score }} are not shown. <code>kb match</code> prints the same.</p></div>
+<div class="kb-needs"><h1>Needs and offers</h1><p>Published needs of affected States, next to the published offers and the lessons in this knowledge base that fit them. An offer or lesson must work in the same pillar as the need (clearance, stockpile destruction, victim assistance, risk education or recovery) unless either is not pillar-specific. Each match shows its score and the reasons for it: shared themes ({{ points.theme }} points each), shared forms of assistance ({{ points.form }}), the same country ({{ points.country }}) or region ({{ points.region }}), a shared modality ({{ points.modality }}) and similar text (up to {{ text_points }}). Offers scoring under {{ min_score }} are not shown. <code>kb match</code> prints the same.</p></div>
 
 ## Needs
 

@@ -213,7 +213,7 @@ def parse(text: str, file: Path) -> Parsed:
                                           "Check the file's structure."))
         return out
 
-    if root is not None and not isinstance(root, dict):
+    if documents and not isinstance(root, dict):
         kind = "a list" if isinstance(root, list) else "a single value"
         line, col = out.positions.get((), (1, 1))
         out.diagnostics.append(Diagnostic(file, line, col, "KB108",
