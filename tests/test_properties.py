@@ -55,6 +55,17 @@ def test_validator_survives_any_shape(data):
     assert all(d.line >= 1 and d.column >= 1 for d in diagnostics)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(["id", "title", "type", "themes", "period", "sources", "lessons", "actors",
+                                        "countries", "related", "need", "offer", "status", "language", "summary"]),
+                       yaml_like))
+def test_fast_schema_check_agrees_with_jsonschema(data):
+    """The fast gate (fastjsonschema) and the full validator (jsonschema) must agree on validity."""
+    from kb.validation import _validator, schema_valid
+
+    assert schema_valid(data) == _validator().is_valid(data)
+
+
 @SETTINGS
 @given(st.text(max_size=300))
 def test_any_text_in_a_field_is_handled(value):
@@ -118,3 +129,22 @@ def test_new_entry_template_keeps_the_title(tmp_path_factory, title, entry_type,
     assert parsed.diagnostics == []
     assert parsed.data["title"] == title and parsed.data["type"] == entry_type
     assert parsed.data["themes"] == (list(themes) or ["TODO"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(valid_entries())
+def test_fast_schema_check_agrees_on_valid_entries(data):
+    from kb.validation import _validator, schema_valid
+
+    assert schema_valid(data) and _validator().is_valid(data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(valid_entries(), st.sampled_from(["title", "themes", "period", "sources", "lessons", "actors", "countries",
+                                         "related", "type", "language", "last_reviewed", "ccm_articles"]), yaml_like)
+def test_fast_schema_check_agrees_on_near_valid_entries(data, key, value):
+    """One field of a valid entry replaced by anything: both validators still agree."""
+    from kb.validation import _validator, schema_valid
+
+    data = dict(data, **{key: value})
+    assert schema_valid(data) == _validator().is_valid(data)

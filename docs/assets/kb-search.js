@@ -14,7 +14,6 @@
   var ENDINGS = ["ational", "ations", "ation", "ings", "ing", "ions", "ion", "ies", "ied", "es", "ed", "s"];
   var PAGE = 50;
 
-  KB.docs = function (meta) { KB.meta = meta; };
   KB.shard = function (pair) { shards[pair[0]] = pair[1]; };
 
   function loadScript(src) {
@@ -240,10 +239,18 @@
       }, function (err) { status.textContent = "Search could not load its index: " + err.message; });
     }
 
-    loadScript(root + "search/docs.js").then(function () {
+    // search.html loads docs.js with a script tag of its own, so the index arrives with the page
+    var ready = KB.meta ? Promise.resolve() : loadScript(root + "search/docs.js");
+    ready.then(function () {
       form.addEventListener("submit", function (ev) { ev.preventDefault(); update(); });
-      var timer;
-      input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(update, 150); });
+      var timer, last = 0;
+      input.addEventListener("input", function () {
+        // the first keystroke after a pause searches at once; fast typing is debounced
+        clearTimeout(timer);
+        var now = Date.now();
+        if (now - last > 300) update(); else timer = setTimeout(update, 60);
+        last = now;
+      });
       update();
     }, function (err) { status.textContent = "Search could not load its index: " + err.message; });
   }

@@ -108,17 +108,17 @@ def build_index(entries: list[Entry]) -> tuple[dict, dict[str, dict[str, list[in
     return meta, shards
 
 
-def _js(call: str, payload) -> str:
+def _json(payload) -> str:
     # JSON is valid JavaScript; escape '<' so no '</script>' can ever close a tag if inlined.
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-    return f"{call}({body});\n"
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def render_search(entries: list[Entry]) -> dict[str, str]:
     meta, shards = build_index(entries)
-    pages = {"search/docs.js": _js("KB_SEARCH.docs", meta)}
+    # docs.js may run before kb-search.js (search.html loads it early), so it only stores its data
+    pages = {"search/docs.js": f"window.KB_SEARCH = window.KB_SEARCH || {{}};\nKB_SEARCH.meta = {_json(meta)};\n"}
     for name, terms in shards.items():
-        pages[f"search/t/{name}.js"] = _js("KB_SEARCH.shard", [name, terms])
+        pages[f"search/t/{name}.js"] = f"KB_SEARCH.shard({_json([name, terms])});\n"
     pages["search.md"] = search_page()
     return pages
 
@@ -131,6 +131,8 @@ hide:
 ---
 
 <div class="kb-search" id="kb-search" data-root="./"><h1>Search</h1><form class="kb-search-form" id="kb-search-form" action="search.html" method="get" role="search"><label for="kb-q">Words to look for</label> <input id="kb-q" name="q" type="search" autocomplete="off" placeholder="for example: victim assistance Lao PDR"> <button type="submit">Search</button><div class="kb-filters" id="kb-filters"></div></form><p class="kb-search-status" id="kb-status" role="status">Type a few words, or choose a filter.</p><ol class="kb-results" id="kb-results"></ol><noscript><p>Search needs JavaScript. Without it, <a href="browse/index.html">browse the entries</a>.</p></noscript></div>
+
+<script src="search/docs.js"></script>
 """
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import fastjsonschema
 import jsonschema
 import pycountry
 
@@ -195,7 +196,26 @@ def _pattern_error(doc: Doc, path: tuple, name: str, value: str) -> Iterator[Dia
         yield doc.at(path, "KB204", f"`{name}` is empty", "Write the text, or remove the field if it is optional.")
 
 
+@cache
+def _fast_validator():
+    """The same schema compiled to Python by fastjsonschema: about twenty times faster, but it stops at
+    the first error. It only decides whether an entry is valid; jsonschema then lists every error
+    of an invalid one. (It reads Draft 7; the schema keeps to what Draft 7 understands.)"""
+    draft7 = dict(schema.entry_schema(), **{"$schema": "http://json-schema.org/draft-07/schema#"})
+    return fastjsonschema.compile(draft7)
+
+
+def schema_valid(data) -> bool:
+    try:
+        _fast_validator()(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def check_schema(doc: Doc) -> Iterator[Diagnostic]:
+    if schema_valid(doc.data):
+        return
     for error in _validator().iter_errors(doc.data):
         yield from _schema_error(doc, error)
 
