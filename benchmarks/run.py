@@ -292,6 +292,28 @@ def machine() -> str:
     return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+PERFORMANCE_PAGE = """# Performance
+
+How fast the knowledge base's tools and site are, measured by `python benchmarks/run.py` on
+synthetic knowledge bases made from the real entries (copies with new ids and varied text). Each
+figure stands next to a baseline measured in the same run: these machines are shared and noisy, so
+compare ratios rather than absolute times.
+
+{table}
+**Baselines.** `kb validate` against plainly parsing the same files with PyYAML; `kb build` against
+a plain `mkdocs build` of the same generated pages with mkdocs-material's defaults (every page in the
+navigation, its lunr search made to work offline); the site's search against that lunr search, both
+from `file://` in headless Chromium; an incremental `kb index` against a full rebuild; `kb search`
+against a linear scan of the entries' text. The mkdocs-material baseline is only built up to 1,000
+entries by default: with every page in the navigation its size grows with the square of the number
+of pages (`--baseline-max` raises the limit).
+
+**How to run it:** `python benchmarks/run.py` (sizes 1,000, 5,000 and 10,000; about half an hour on
+two cores), `--sizes 1000,5000`, or `--quick` for a small run. Results are written to
+`benchmarks/results/`; a full run also rewrites this page.
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[1000, 5000, 10000])
@@ -320,6 +342,9 @@ def main() -> None:
                                                     indent=1), encoding="utf-8")
     print(text)
     print(f"Written to {out_dir / 'latest.md'} and latest.json.")
+    if not args.quick:
+        (HERE.parent / "docs" / "performance.md").write_text(PERFORMANCE_PAGE.format(table=text), encoding="utf-8")
+        print("Updated docs/performance.md.")
 
 
 if __name__ == "__main__":
