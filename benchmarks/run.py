@@ -57,7 +57,7 @@ def task_build(root: Path) -> dict:
     from kb import building
 
     start = time.perf_counter()
-    building.build(root, index=_indexer())
+    building.build(root)
     return {"seconds": time.perf_counter() - start}
 
 
@@ -71,16 +71,8 @@ def task_mkdocs_default(root: Path) -> dict:
     return {"seconds": time.perf_counter() - start}
 
 
-def _indexer():
-    try:
-        from kb import search
-    except ImportError:
-        return None
-    return getattr(search, "index_corpus", None)
-
-
 def task_index(root: Path) -> dict:
-    from kb import search
+    from kb import searchindex as search
     from kb.loading import load_corpus
 
     index_dir = root / ".kb" / "index"
@@ -102,7 +94,7 @@ def task_index(root: Path) -> dict:
 
 
 def task_search(root: Path) -> dict:
-    from kb import search
+    from kb import searchindex as search
     from kb.loading import load_corpus
 
     corpus = load_corpus(root / "entries")

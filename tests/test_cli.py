@@ -111,3 +111,10 @@ def test_real_entries_are_clean(monkeypatch):
     corpus = load_corpus(REPO / "entries")
     assert [f"{d.file}:{d.line}: {d.code} {d.message}" for d in corpus.errors] == []
     assert len(corpus.entries) >= 1
+
+
+def test_new_refuses_a_title_yaml_cannot_hold(corpus_dir):
+    result = CliRunner().invoke(main, ["new", "bad-title", "--title", "A \x07 bell"])
+    assert result.exit_code == 1
+    assert result.output.startswith("kb: the title cannot be written to an entry file: a control character (U+0007)")
+    assert not (corpus_dir / "bad-title.yaml").exists()

@@ -85,7 +85,8 @@ def test_near_duplicate_titles_warn(corpus_dir):
     (corpus_dir / "lao-surveys.yaml").write_text(entry_text("lao-surveys", "Evidence-based surveys, Lao PDR"))
     diagnostics = load_corpus(corpus_dir, today=TODAY).diagnostics
     assert [(d.file.name, d.code, d.severity) for d in diagnostics] == [
-        ("lao-survey.yaml", "KB504", "warning"), ("lao-surveys.yaml", "KB504", "warning")]
+        ("lao-survey.yaml", "KB504", "warning"), ("lao-survey.yaml", "KB505", "warning"),
+        ("lao-surveys.yaml", "KB504", "warning"), ("lao-surveys.yaml", "KB505", "warning")]
 
 
 def test_need_and_offer_types_require_their_blocks(corpus_dir):

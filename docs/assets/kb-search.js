@@ -26,14 +26,22 @@
     });
   }
 
+  /* The same folding and words as tools/kb/textnorm.py, with its tables from docs.js. */
   function fold(text) {
-    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
+    var extra = (KB.meta && KB.meta.fold) || {};
+    var lowered = Array.from(text.toLowerCase()).map(function (c) { return extra[c] || c; }).join("");
+    return lowered.normalize("NFKD").replace(/\p{M}/gu, "");
   }
+
+  var WORD = /\d+(?:[.,]\d+)*|[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
 
   function words(text) {
     var meta = KB.meta;
-    return (fold(text).match(/[\p{L}\p{N}]+/gu) || [])
-      .map(function (w) { return meta.spelling[w] || w; })
+    return (fold(text).match(WORD) || [])
+      .map(function (w) {
+        if (w.indexOf("'") >= 0) w = /'s$/.test(w) ? w.slice(0, -2) : w.replace(/'/g, "");
+        return meta.spelling[w] || w;
+      })
       .filter(function (w) { return meta.stopwords.indexOf(w) < 0; });
   }
 

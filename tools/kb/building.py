@@ -43,7 +43,7 @@ def load_checked(root: Path) -> loading.Corpus:
 
 
 def generate_pages(root: Path, corpus: loading.Corpus, config: site.SiteConfig, extra: dict[str, str],
-                   similar=None, progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+                   similar=None, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
     contributing = root / "CONTRIBUTING.md"
     if contributing.exists():
         extra = extra | {"contributing.md": contributing.read_text(encoding="utf-8")}
@@ -86,9 +86,32 @@ def write_zip(site_dir: Path, dest_dir: Path, today: dt.date) -> Path:
     return target
 
 
-def build(root: Path, make_zip: bool = False, index: Callable[[loading.Corpus], None] | None = None,
-          extra_pages: dict[str, str] | None = None, similar=None,
-          progress: Callable[[int], None] | None = None, today: dt.date | None = None) -> BuildResult:
+SIMILAR_UP_TO = 2000  # entries; above, pages of entries without `related` list none (all pairs cost n²)
+
+
+def similar_finder(corpus: loading.Corpus) -> Callable[[str], list[str]] | None:
+    """For entries that name no related entries, the site lists the most similar ones."""
+    if len(corpus.entries) > SIMILAR_UP_TO:
+        return None
+    from . import similarity
+
+    lonely = [e for e in corpus.entries if not e.related]
+    if not lonely:
+        return None
+    model = similarity.TfIdf({e.id: similarity.entry_text(e) for e in corpus.entries})
+    found = {e.id: [k for k, score in model.most_similar(e.id, 5) if score >= 0.1] for e in lonely}
+    return lambda entry_id: found.get(entry_id, [])
+
+
+def update_search_index(root: Path) -> None:
+    from . import searchindex
+
+    searchindex.update_index(root / "entries")
+
+
+def build(root: Path, make_zip: bool = False, index: Callable[[Path], None] | None = update_search_index,
+          extra_pages: dict[str, str] | None = None,
+          progress: Callable[[int, int], None] | None = None, today: dt.date | None = None) -> BuildResult:
     root = root.resolve()
     target = root / "site"
     with fsutil.exclusive_lock(root / ".kb" / "build.lock", "kb build"):
@@ -96,12 +119,12 @@ def build(root: Path, make_zip: bool = False, index: Callable[[loading.Corpus], 
         fsutil.clean_leftovers(target)
         corpus = load_checked(root)
         if index is not None:
-            index(corpus)
+            index(root)
         from mkdocs.config import load_config  # only for our own settings under `extra`
 
         with contextlib.chdir(root):
             config = site_config(load_config(config_file=str(root / "mkdocs.yml")))
-        written, deleted = generate_pages(root, corpus, config, extra_pages or {}, similar, progress)
+        written, deleted = generate_pages(root, corpus, config, extra_pages or {}, similar_finder(corpus), progress)
         new = fsutil.new_sibling_dir(target, "new")
         try:
             os.environ[PAGES_READY] = "1"

@@ -15,6 +15,26 @@ entries_option = click.option(
     envvar="KB_ENTRIES", show_default=True, help="Folder of entry files (or set KB_ENTRIES).")
 
 
+class TerminalProgress:
+    """A progress bar on stderr when it is a terminal, created on the first report; silent when piped."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 class KbGroup(click.Group):
     """Turns the library's KbError into a plain message and exit status 1, never a traceback."""
 
@@ -101,10 +121,12 @@ def build(make_zip):
     Stops at the first error in the entries. The new site replaces site/ only when the whole build
     succeeded; a failed build leaves the previous site as it was.
     """
-    with click.progressbar(length=len(list(loading.ENTRIES_DIR.glob("*.yaml"))), label="Generating pages",
-                           file=sys.stderr) as bar:
+    progress = TerminalProgress("Generating pages")
+    try:
         result = building.build(Path.cwd(), make_zip=make_zip, extra_pages={"reference/cli.md": cli_reference()},
-                                progress=bar.update)
+                                progress=progress)
+    finally:
+        progress.close()
     click.echo(f"Built {result.site_dir} from {result.entries} entries "
                f"({result.pages_written} pages written, {result.pages_deleted} removed). "
                f"Open {result.site_dir / 'index.html'} in a browser.")
@@ -142,6 +164,24 @@ def match(entries_dir, need_id, fmt):
     click.echo(matching.as_json(results) if fmt == "json" else matching.as_text(results), nl=False)
 
 
+@main.command()
+@click.option("--check", is_flag=True, help="Fail if the issue forms in .github/ISSUE_TEMPLATE/ are out of date.")
+def forms(check):
+    """Write the GitHub issue forms (.github/ISSUE_TEMPLATE/) from the vocabularies and the schema."""
+    from . import githubforms
+
+    root = Path.cwd()
+    if check:
+        stale = githubforms.stale_forms(root)
+        if stale:
+            click.echo(f"{', '.join(stale)}: out of date; run `kb forms`.", err=True)
+            sys.exit(1)
+        click.echo("The issue forms are up to date.")
+        return
+    written = githubforms.write_forms(root)
+    click.echo(f"Wrote {', '.join(written)}." if written else "The issue forms are up to date.")
+
+
 @main.command("schema")
 @click.option("--check", is_flag=True, help="Fail if schema/entry.schema.json is out of date.")
 def schema_command(check):
@@ -169,3 +209,77 @@ def cli_reference() -> str:
         sub = click.Context(command, info_name=name, parent=ctx)
         lines += [f"## kb {name}", "", "```text", command.get_help(sub), "```", ""]
     return "\n".join(lines)
+
+
+# ---- search (issue 5) ---------------------------------------------------------------------------
+
+index_dir_option = click.option(
+    "--index-dir", type=click.Path(file_okay=False, path_type=Path), envvar="KB_INDEX_DIR",
+    help="Folder of the search index (default: .kb/index beside the entries folder; or set KB_INDEX_DIR).")
+
+
+@main.command()
+@entries_option
+@index_dir_option
+@click.option("--rebuild", is_flag=True, help="Rebuild the whole index instead of updating what changed.")
+@click.option("--wait", default=60.0, show_default=True, help="Seconds to wait for another kb run that is writing the index.")
+def index(entries_dir, index_dir, rebuild, wait):
+    """Build or update the search index. Only changed, added and removed entries are reindexed;
+    a killed run leaves the previous index usable. Files with errors are left out until fixed."""
+    import contextlib
+
+    from .searchindex import update_index
+
+    bar = click.progressbar(length=1, label="Indexing", file=sys.stderr)
+
+    def progress(done, total):
+        bar.length = total
+        bar.update(1)
+
+    with bar if sys.stderr.isatty() else contextlib.nullcontext():  # quiet when not on a terminal
+        report = update_index(entries_dir, index_dir, rebuild=rebuild, wait=wait,
+                              progress=progress if sys.stderr.isatty() else None)
+    click.echo(report.summary())
+
+
+@main.command("search")
+@click.argument("query", nargs=-1)
+@entries_option
+@index_dir_option
+@click.option("--theme", "themes", multiple=True, help="A theme, such as victim-assistance; repeat for any of several.")
+@click.option("--country", "countries", multiple=True, help="A country: LA, LAO or Lao PDR; repeat for any of several.")
+@click.option("--type", "types", multiple=True, help="An entry type, such as case-study; repeatable.")
+@click.option("--form", "forms", multiple=True, help="A form of assistance, such as technical; repeatable.")
+@click.option("--actor", "actors", multiple=True, help="Words of an actor's name (NSPA, Norway) or a role (donor).")
+@click.option("--year-from", type=int, help="Only entries whose period reaches this year or later.")
+@click.option("--year-to", type=int, help="Only entries whose period starts this year or earlier.")
+@click.option("--article", "articles", multiple=True, help="A CCM article or paragraph: 5, 6.2 ('6' includes 6.1-6.12).")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Results per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def search_command(query, entries_dir, index_dir, fmt, **filters):
+    """Search the entries. All QUERY words must appear; "quoted phrases", OR, NOT or -word, word*
+    and title:word work. British and American spellings and acronyms (CMR, ERW, NSPA ...) find each
+    other. Filters of one kind match any of their values. Without words, lists the entries that
+    match the filters. The index is updated first if entries changed."""
+    from .searchindex import format_json, format_text, search
+
+    data = search(" ".join(query), entries_dir=entries_dir, index_dir=index_dir, **filters)
+    for notice in data["notices"]:
+        click.echo(f"kb: {notice}", err=True)
+    click.echo(format_json(data) if fmt == "json" else format_text(data), nl=False)
+
+
+@main.command()
+@click.argument("entry_id")
+@entries_option
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 100), help="How many entries to list.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def similar(entry_id, entries_dir, limit, fmt):
+    """The entries whose text is most like ENTRY_ID's (TF-IDF cosine from 0 to 1). kb validate uses
+    the same measure to warn about likely duplicates (KB505)."""
+    from . import similarity
+
+    corpus = loading.load_corpus(entries_dir)
+    found = similarity.similar_entries(corpus.entries, entry_id, limit)
+    click.echo(similarity.format_similar(entry_id, found, fmt), nl=False)

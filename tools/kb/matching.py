@@ -3,15 +3,13 @@ with a score a reader can follow (every point has a reason)."""
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
 import jinja2
 from markupsafe import Markup, escape
 
-from . import countries, facets, sitesearch
+from . import countries, facets, similarity
 from .model import Entry
 from .vocab import get as vocab
 
@@ -54,18 +52,7 @@ def _region(code: str) -> str | None:
     return found.region if found else None
 
 
-def _vector(entry: Entry) -> Counter:
-    return Counter(t for name, terms in sitesearch.entry_terms(entry) if name != "tags" for t in terms)
-
-
-def cosine(a: Counter, b: Counter, idf: dict[str, float]) -> float:
-    dot = sum(a[t] * b[t] * idf.get(t, 1.0) ** 2 for t in a.keys() & b.keys())
-    na = math.sqrt(sum((v * idf.get(t, 1.0)) ** 2 for t, v in a.items()))
-    nb = math.sqrt(sum((v * idf.get(t, 1.0)) ** 2 for t, v in b.items()))
-    return dot / (na * nb) if na and nb else 0.0
-
-
-def score(need: Entry, other: Entry, vectors: dict[str, Counter], idf: dict[str, float]) -> Match:
+def score(need: Entry, other: Entry, model: similarity.TfIdf) -> Match:
     reasons = []
     themes = vocab("themes")
     for t in need.themes:
@@ -91,9 +78,9 @@ def score(need: Entry, other: Entry, vectors: dict[str, Counter], idf: dict[str,
     for m in need.modality:
         if m in set(other.modality) | channel:
             reasons.append(Reason(POINTS["modality"], f"shared modality: {modalities.label_of(m)}"))
-    similarity = cosine(vectors[need.id], vectors[other.id], idf)
-    if similarity >= 0.05:
-        reasons.append(Reason(round(TEXT_POINTS * similarity, 1), f"similar text ({similarity:.2f})"))
+    alike = model.cosine(model.vectors[need.id], model.vectors[other.id])
+    if alike >= 0.05:
+        reasons.append(Reason(round(TEXT_POINTS * alike, 1), f"similar text ({alike:.2f})"))
     return Match(other, round(sum(r.points for r in reasons), 1), tuple(reasons))
 
 
@@ -105,16 +92,14 @@ def same_pillar(need: Entry, other: Entry) -> bool:
 
 def match_all(entries: list[Entry]) -> list[NeedMatches]:
     """Every need with its best offers and lessons, best first; ties broken by id for stable output."""
-    vectors = {e.id: _vector(e) for e in entries}
-    df = Counter(t for v in vectors.values() for t in v)
-    idf = {t: math.log(1 + len(entries) / n) for t, n in df.items()}
+    model = similarity.TfIdf({e.id: similarity.entry_text(e) for e in entries})
     needs = [e for e in entries if e.type == "need"]
     offers = [e for e in entries if e.type == "offer"]
     lessons = [e for e in entries if e.type not in ("need", "offer")]
     out = []
     for need in needs:
-        ranked_offers = sorted((score(need, o, vectors, idf) for o in offers), key=lambda m: (-m.score, m.entry.id))
-        ranked_lessons = sorted((score(need, e, vectors, idf) for e in lessons),
+        ranked_offers = sorted((score(need, o, model) for o in offers), key=lambda m: (-m.score, m.entry.id))
+        ranked_lessons = sorted((score(need, e, model) for e in lessons),
                                 key=lambda m: (-m.score, m.entry.id))
         fits = lambda m: m.score >= MIN_SCORE and same_pillar(need, m.entry)  # noqa: E731
         out.append(NeedMatches(need, tuple(m for m in ranked_offers if fits(m)),

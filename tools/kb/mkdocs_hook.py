@@ -23,6 +23,7 @@ def on_pre_build(config, **kwargs):
         corpus = building.load_checked(root)
         from kb.cli import cli_reference
 
-        building.generate_pages(root, corpus, building.site_config(config), {"reference/cli.md": cli_reference()})
+        building.generate_pages(root, corpus, building.site_config(config), {"reference/cli.md": cli_reference()},
+                                building.similar_finder(corpus))
     except KbError as exc:
         raise PluginError(str(exc)) from None

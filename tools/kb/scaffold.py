@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from . import schema
+from . import schema, yamlread
 from .diagnostics import KbError
 from .vocab import get as vocab
 
@@ -43,6 +43,10 @@ def render_new_entry(entry_id: str, title: str = "", entry_type: str = "good-pra
         for value in values:
             if value not in vocab(name):
                 raise KbError(f"'{value}' is not a {vocab(name).label.lower()}; {vocab(name).suggest(value)}")
+    bad = yamlread.control_character(title)
+    if bad:
+        raise KbError(f"the title cannot be written to an entry file: a control character (U+{ord(bad):04X}) "
+                      "that is not text; remove it.")
     title_text = _q(title) if title else _q(f"{TODO}: what worked or what was learned, in a few words")
     return f"""\
 # yaml-language-server: $schema=../schema/entry.schema.json

@@ -166,7 +166,7 @@ def render_home(entries: list[Entry], config: SiteConfig, env: jinja2.Environmen
 
 
 def render_site(entries: list[Entry], config: SiteConfig = SiteConfig(), similar=None,
-                extra: dict[str, str] | None = None, progress: Callable[[int], None] | None = None,
+                extra: dict[str, str] | None = None, progress: Callable[[int, int], None] | None = None,
                 today: dt.date | None = None) -> dict[str, str]:
     """Every generated page and file, by path under docs/. Pure: no I/O."""
     env = _env()
@@ -175,8 +175,8 @@ def render_site(entries: list[Entry], config: SiteConfig = SiteConfig(), similar
     pages: dict[str, str] = {}
     for i, entry in enumerate(entries):
         pages[f"entries/{entry.id}.md"] = render_entry_page(entry, by_id, similar, config, env)
-        if progress and i % 100 == 99:
-            progress(100)
+        if progress and (i % 100 == 99 or i == len(entries) - 1):
+            progress(i + 1, len(entries))
     pages.update(render_browse_pages(entries, env))
     pages["index.md"] = render_home(entries, config, env)
     pages.update(reference.render_reference_pages())

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 
 import re
-import unicodedata
 from collections import defaultdict
 from functools import cache, lru_cache
 
@@ -28,20 +27,12 @@ from .vocab import get as vocab
 WEIGHTS = {"title": 5, "summary": 3, "lessons": 3, "recommendations": 2, "context": 1, "practice": 1,
            "results": 1, "tags": 2}
 SUMMARY_CHARS = 240
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def terms_of(text: str) -> list[str]:
     """Index terms of a text: folded words, spellings unified, acronyms and expansions both present."""
     stop = _stopwords()
-    return [t for t in textnorm.expand([textnorm.spelling(w) for w in _WORD.findall(fold(text))]) if t not in stop]
+    return [t for t in textnorm.expand(textnorm.words(text)) if t not in stop]
 
 
 @cache
@@ -104,6 +95,7 @@ def build_index(entries: list[Entry]) -> tuple[dict, dict[str, dict[str, list[in
     meta = {"version": 1, "count": len(docs), "docs": docs,
             "facets": _facet_labels() | {"country": dict(sorted(country_labels.items(), key=lambda kv: kv[1]))},
             "spelling": textnorm.tables()["spelling"], "stopwords": textnorm.tables()["stopwords"],
+            "fold": textnorm.FOLD_EXTRA,
             "shards": sorted(shards)}
     return meta, shards
 

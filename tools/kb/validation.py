@@ -19,7 +19,7 @@ import fastjsonschema
 import jsonschema
 import pycountry
 
-from . import countries, schema
+from . import countries, schema, similarity
 from .diagnostics import Diagnostic
 from .vocab import get as vocab
 from .yamlread import Parsed
@@ -439,6 +439,7 @@ def check_corpus(docs: list[Doc]) -> Iterator[Diagnostic]:
                          f"did you mean '{close[0]}'?" if close else "Check the id in entries/.")
     yield from _supersession_cycles(docs, by_id)
     yield from _near_duplicate_titles(docs)
+    yield from similarity.duplicate_diagnostics([d for d in docs if d.data.get("title") is not None])
 
 
 def _supersession_cycles(docs: list[Doc], by_id: dict[str, list[Doc]]) -> Iterator[Diagnostic]:

@@ -25,7 +25,7 @@ WITH_LIBYAML = _Loader is not yaml.SafeLoader
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _NULL = {"", "~", "null", "Null", "NULL"}
 _INT = re.compile(r"[-+]?[0-9]+\Z")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ufeff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufeff\ufffe\uffff]")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?\Z")
 
 Path_ = tuple  # a path into the data: ("lessons", 0, "text")
@@ -65,6 +65,12 @@ def _first_line_col(text: str, needle: str) -> tuple[int, int]:
     offset = text.index(needle)
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def control_character(text: str) -> str | None:
+    """The first character in `text` that is not text (a control character, a non-character)."""
+    found = _CONTROL.search(text)
+    return found.group() if found else None
 
 
 def decode(raw: bytes, file: Path) -> tuple[str | None, list[Diagnostic]]:
