@@ -75,7 +75,7 @@ def test_missing_entries_folder_is_a_clean_error(tmp_path, monkeypatch):
 
 
 def test_new_writes_a_template_that_passes_once_filled(corpus_dir):
-    result = run("new", "lao-coalition", "--title", "A country coalition in Lao PDR", "--theme", "coordination",
+    result = run("new", "lao-coalition", "--title", "Mobile prosthetics workshops", "--theme", "coordination",
                  "--form", "financial", "--modality", "country-coalition", "--country", "la")
     assert result.exit_code == 0
     assert result.output == ("Wrote entries/lao-coalition.yaml. Replace every TODO, then run: "
@@ -118,3 +118,12 @@ def test_new_refuses_a_title_yaml_cannot_hold(corpus_dir):
     assert result.exit_code == 1
     assert result.output.startswith("kb: the title cannot be written to an entry file: a control character (U+0007)")
     assert not (corpus_dir / "bad-title.yaml").exists()
+
+
+def test_new_shows_similar_entries_first(corpus_dir):
+    result = run("new", "--title", "Evidence-based survey of Lao PDR remnants")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "Existing entries that look similar; perhaps add to one of them instead:"
+    assert lines[1].startswith("  lao-survey  Evidence-based survey in Lao PDR  (similarity ")
+    assert lines[-1].startswith("Wrote entries/evidence-based-survey-of-lao-pdr-remnants.yaml.")

@@ -107,6 +107,16 @@ def new(entry_id, entries_dir, title, entry_type, themes, forms, modality, count
         entry_id = click.prompt("Id", default=suggested) if interactive else suggested
     if not entry_type:
         entry_type = click.prompt("Type", default="good-practice") if interactive else "good-practice"
+    if title:
+        from .similarity import similar_to_text
+
+        alike = similar_to_text(loading.load_corpus(entries_dir).entries, title)
+        if alike:
+            click.echo("Existing entries that look similar; perhaps add to one of them instead:")
+            for entry, score in alike:
+                click.echo(f"  {entry.id}  {entry.title}  (similarity {score:.2f})")
+            if interactive and not click.confirm("Write a new entry anyway?", default=True):
+                return
     text = scaffold.render_new_entry(entry_id, title or "", entry_type, themes, forms, modality,
                                      [c.upper() for c in countries])
     path = scaffold.write_new_entry(entries_dir, text, entry_id)

@@ -311,6 +311,14 @@ def similar_entries(entries, entry_id: str, limit: int = 5) -> list[tuple[object
     return [(by_id[key], score) for key, score in model.most_similar(entry_id, limit)]
 
 
+def similar_to_text(entries, text: str, limit: int = 3, at_least: float = 0.15) -> list[tuple[object, float]]:
+    """Existing entries most like a text (a new entry's title), for `kb new` to show before writing."""
+    key = "\0new"
+    by_id = {e.id: e for e in entries}
+    model = TfIdf({**{e.id: entry_text(e) for e in entries}, key: text})
+    return [(by_id[k], score) for k, score in model.most_similar(key, limit) if score >= at_least]
+
+
 def duplicate_diagnostics(docs: Iterable, threshold: float = DUPLICATE_THRESHOLD) -> Iterator[Diagnostic]:
     """KB505 warnings for entries whose text is nearly the same as another's, unless one names the
     other in `related` or `superseded_by`.
