@@ -493,7 +493,7 @@ def test_a_busy_index_waits_then_stops_with_a_clear_message(kb_dir, tmp_path):
     search.update_index(kb_dir)
     with search.writer_lock(root, wait=0):
         started = time.monotonic()
-        with pytest.raises(search.IndexBusy, match=r"another kb process \(pid \d+\) is updating the index"):
+        with pytest.raises(search.IndexBusy, match=r"another kb process updating the index in .* is running \(process \d+\)"):
             search.update_index(kb_dir, rebuild=True, wait=0.3)
         assert time.monotonic() - started >= 0.3
         (kb_dir / "extra.yaml").write_text(entry("extra", "Quarantined stockpiles"))
@@ -510,8 +510,8 @@ def test_an_index_that_cannot_be_updated_is_searched_as_it_is(kb_dir, tmp_path):
     (root / "writer.lock").mkdir()  # cannot be opened for writing, even by root
     data = find("survey")
     assert ids(data) == ["lao-survey"]
-    assert "could not be updated (cannot write the index in" in data["notices"][0]
-    with pytest.raises(KbError, match="cannot write the index in"):
+    assert "could not be updated (cannot write " in data["notices"][0]
+    with pytest.raises(KbError, match="cannot write .*writer.lock"):
         search.update_index(kb_dir)
 
 

@@ -26,8 +26,9 @@ def explain(exc: OSError, path: Path) -> KbError:
     return KbError(f"cannot write {path}: {exc.strerror or exc}")
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
+def atomic_write(path: Path, data: str | bytes, durable: bool = False) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path` (`durable`: flushed to
+    disk first, for a file that points at other data, such as the index's CURRENT)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -36,6 +37,9 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -89,26 +93,30 @@ def clean_leftovers(target: Path) -> None:
 
 
 @contextlib.contextmanager
-def exclusive_lock(lock_file: Path, what: str, wait: float = 30.0) -> Iterator[None]:
-    """One run at a time: wait up to `wait` seconds for another run to finish, then stop clearly.
-    The lock is the operating system's, so a killed run never leaves it held."""
+def exclusive_lock(lock_file: Path, what: str, wait: float = 30.0,
+                   error: type[KbError] = KbError) -> Iterator[None]:
+    """One run at a time: wait up to `wait` seconds for another run to finish, then raise `error`.
+    The lock is the operating system's, so a killed run never leaves it held; the holder's process
+    id is written into the file for the message."""
     try:
         lock_file.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock_file, "a+")
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise explain(exc, lock_file) from None
-    with handle:
+    try:
         deadline = time.monotonic() + wait
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise KbError(f"another {what} is running (it holds {lock_file}); "
-                                  f"waited {wait:.0f} s. Run the command again when it has finished.") from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+                    raise error(f"another {what} is running (process {holder}); waited {wait:g} s. "
+                                "Run the command again when it has finished.") from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -15,9 +15,7 @@ removed by the next run. Readers resolve CURRENT once and so never see a mix of 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import errno
 import gc
 import hashlib
 import json
@@ -40,7 +38,7 @@ from whoosh.lang.porter2 import stem as porter2_stem
 from whoosh.qparser import QueryParser, plugins as qplugins
 from whoosh.qparser.syntax import AndGroup
 
-from . import countries, loading, model, validation
+from . import countries, fsutil, loading, model, validation
 from .diagnostics import KbError
 from .similarity import Normaliser
 from .textnorm import fold, tables_digest
@@ -207,34 +205,9 @@ class IndexBusy(KbError):
     """Another process holds the writer lock."""
 
 
-@contextlib.contextmanager
 def writer_lock(root: Path, wait: float):
     """Hold the index's writer lock, waiting up to `wait` seconds for another writer to finish."""
-    import fcntl  # POSIX; the project runs on Linux and macOS
-
-    root.mkdir(parents=True, exist_ok=True)
-    path = root / "writer.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
-                    raise IndexBusy(
-                        f"another kb process (pid {holder}) is updating the index in {root}; "
-                        f"waited {wait:g} s. Run the command again when it has finished.") from None
-                time.sleep(0.05)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+    return fsutil.exclusive_lock(root / "writer.lock", f"kb process updating the index in {root}", wait, IndexBusy)
 
 
 def _current_generation(root: Path) -> Path | None:
@@ -253,18 +226,7 @@ def _new_generation(root: Path) -> Path:
 
 
 def _swap(root: Path, gen: Path) -> None:
-    tmp = root / f"CURRENT.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(gen.name + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, root / "CURRENT")
-    with contextlib.suppress(OSError):  # make the rename durable where the platform allows it
-        dirfd = os.open(root, os.O_RDONLY)
-        try:
-            os.fsync(dirfd)
-        finally:
-            os.close(dirfd)
+    fsutil.atomic_write(root / "CURRENT", gen.name + "\n", durable=True)
 
 
 def _collect_garbage(root: Path, keep: Iterable[Path]) -> None:
