@@ -137,3 +137,14 @@ def test_hostile_entry_runs_nothing(page, built_site):
     page.goto((built_site / "search.html").as_uri() + "?q=script+alert")
     page.wait_for_selector(".kb-result-title")
     page.wait_for_timeout(200)
+
+
+def test_needs_and_offers_pages(page, built_site):
+    page.goto((built_site / "needs" / "index.html").as_uri())
+    assert page.locator("h3").count() >= 3
+    page.locator("a:has-text('all matches')").first.click()
+    assert "/needs/need-" in page.url
+    assert page.locator("h2:has-text('Offers that fit')").count() == 1
+    assert "score" in page.locator(".kb-match-list").first.inner_text()
+    page.locator(".kb-match-list a").first.click()
+    assert "/entries/" in page.url

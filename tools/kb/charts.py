@@ -66,7 +66,7 @@ def column_chart(file: str, title: str, counts: list[tuple[str, int]]) -> Chart:
 
 def matrix_chart(file: str, title: str, rows: list[str], cols: list[str], cells: dict[tuple[str, str], int]) -> Chart:
     left, top, cw, ch = 210, 120, 56, 22
-    width, height = left + cw * len(cols) + 10, top + ch * len(rows) + 10
+    width, height = left + cw * len(cols) + 110, top + ch * len(rows) + 10  # room for the slanted labels
     most = max(cells.values(), default=1) or 1
     body = []
     for j, col in enumerate(cols):

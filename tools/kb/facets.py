@@ -22,6 +22,12 @@ class Facet:
     label_of: Callable[[str], str]
     order: str = "count"  # how terms are listed: by "count", "label" or "key"
 
+    @property
+    def by(self) -> str:
+        """'by theme', 'by CCM article': the label in a sentence."""
+        keep = len(self.label) > 1 and self.label[1].isupper()
+        return "by " + (self.label if keep else self.label[0].lower() + self.label[1:])
+
     def index(self, entries: Iterable[Entry]) -> dict[str, list[Entry]]:
         """Every value with the entries that have it, in the facet's order."""
         groups: dict[str, list[Entry]] = defaultdict(list)

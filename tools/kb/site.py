@@ -62,6 +62,7 @@ def _env() -> jinja2.Environment:
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     env.globals.update(label=lambda name, key: vocab(name).label_of(key), country_name=facets.country_name,
                        slug=facets.slug, safe_url=safe_url)
+    env.filters["capitalize_first"] = lambda text: text[:1].upper() + text[1:]
     return env
 
 
@@ -160,7 +161,7 @@ def render_home(entries: list[Entry], config: SiteConfig, env: jinja2.Environmen
     counts = {"entries": len(entries), "countries": len({c for e in entries for c in e.countries}),
               "themes": len({t for e in entries for t in e.themes}),
               "sources": len({s.url or s.symbol or s.title for e in entries for s in e.sources})}
-    browse = [(f.name, f.label) for f in facets.all_facets() if f.name in ("theme", "type", "country", "form",
+    browse = [(f.name, f.by) for f in facets.all_facets() if f.name in ("theme", "type", "country", "form",
                                                                             "modality", "year")]
     return _clean_blocks(env.get_template("home.md.j2").render(newest=newest, counts=counts, browse=browse))
 
