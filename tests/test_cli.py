@@ -127,3 +127,37 @@ def test_new_shows_similar_entries_first(corpus_dir):
     assert lines[0] == "Existing entries that look similar; perhaps add to one of them instead:"
     assert lines[1].startswith("  lao-survey  Evidence-based survey in Lao PDR  (similarity ")
     assert lines[-1].startswith("Wrote entries/evidence-based-survey-of-lao-pdr-remnants.yaml.")
+
+
+def git(cwd, *args):
+    import subprocess
+
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@e", "PATH": __import__("os").environ["PATH"], "HOME": "/tmp"})
+
+
+def test_validate_changed_checks_only_changed_entries(corpus_dir):
+    root = corpus_dir.parent
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "start")
+    assert run("validate", "--changed").output == "No entry changed since HEAD.\n"
+    (corpus_dir / "new-entry.yaml").write_text(entry_text("new-entry", "New", related="[lao-survey, gone]"))
+    (corpus_dir / "norway-donor.yaml").write_text(entry_text("norway-donor", "Norway", themes="[nope]"))
+    result = CliRunner().invoke(main, ["validate", "--changed"])
+    assert result.exit_code == 1
+    assert [line.split(" ")[0] + " " + line.split(" ")[1] for line in result.output.splitlines()
+            if line.startswith("entries/")] == ["entries/new-entry.yaml:30:23: KB502",
+                                                "entries/norway-donor.yaml:14:10: KB301"]
+    assert result.output.endswith("2 entry files checked: 2 errors, 0 warnings.\n")
+
+
+def test_stats_lists_thin_areas(corpus_dir):
+    result = run("stats", "--review-after", "100")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "3 entries."
+    assert "     0  Risk education" in lines
+    assert "Entries due for review (3):" in lines
+    assert "  lao-survey (last reviewed 2026-01-01, " in result.output
