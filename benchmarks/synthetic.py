@@ -12,10 +12,10 @@ import re
 import shutil
 from pathlib import Path
 
+from kb.site import GENERATED
+
 REPO = Path(__file__).resolve().parents[1]
 COPIED = ["mkdocs.yml", "docs", "tools", "schema", "CONTRIBUTING.md"]
-GENERATED_DOCS = ("index.md", "search.md", "contributing.md", "where-entries-are-needed.md", "needs-review.md",
-                  "feed.xml", "entries", "browse", "reference", "data", "schema", "charts", "search", "needs")
 
 
 def _vocabulary(texts: list[str]) -> list[str]:
@@ -39,7 +39,7 @@ def make_repo(root: Path, size: int, seed: int = 7) -> Path:
     for name in COPIED:
         src = REPO / name
         if src.is_dir():
-            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("__pycache__", *GENERATED_DOCS))
+            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("__pycache__", *GENERATED))
         elif src.exists():
             shutil.copy(src, root / name)
     entries = root / "entries"
@@ -49,8 +49,11 @@ def make_repo(root: Path, size: int, seed: int = 7) -> Path:
     words = _vocabulary(texts)
     for path, text in zip(originals, texts):
         (entries / path.name).write_text(text, encoding="utf-8")
+    # Needs and offers are published requests and programmes: a larger knowledge base has more
+    # lessons, not one need per ten entries, so only the other entries are copied.
+    copied = [i for i, text in enumerate(texts) if not re.search(r"^type: (need|offer)\s*$", text, re.M)]
     for n in range(size - len(originals)):
-        i = n % len(originals)
+        i = copied[n % len(copied)]
         source_id = originals[i].stem
         new_id = f"{source_id[:60]}-copy-{n:05d}"
         text = texts[i]

@@ -67,6 +67,7 @@ CASES = [
     ("future-date", {"a-b.yaml": E("a-b", "T", last_reviewed="'2999-01-01'")}, ["a-b.yaml:29:1: KB403"]),
     ("period-backwards", {"a-b.yaml": E("a-b", "T", period="{start: 2015, end: 2010}")}, ["a-b.yaml:22:23: KB404"]),
     ("ancient-year", {"a-b.yaml": E("a-b", "T", period="{start: 1066}")}, ["a-b.yaml:22:10: KB402"]),
+    ("date-as-block", {"a-b.yaml": E("a-b", "T", last_reviewed="|\n  2020-01-01")}, ["a-b.yaml:29:1: KB208"]),
     ("slash-date", {"a-b.yaml": E("a-b", "T", last_reviewed="2020/01/01")}, ["a-b.yaml:29:1: KB208"]),
     # URLs and sources
     ("javascript-url", {"a-b.yaml": E("a-b", "T", sources="\n  - title: S\n    publisher: P\n    url: javascript:alert(1)")},
@@ -76,6 +77,8 @@ CASES = [
     ("no-sources", {"a-b.yaml": E("a-b", "T", sources="[]")}, ["a-b.yaml:13:5: KB407", "a-b.yaml:23:1: KB207"]),
     ("source-without-address", {"a-b.yaml": E("a-b", "T", sources="\n  - title: S\n    publisher: P")}, ["a-b.yaml:24:5: KB406"]),
     ("lesson-source-out-of-range", {"a-b.yaml": E("a-b", "T", lessons="\n  - text: L\n    basis: source\n    source: 9")},
+     ["a-b.yaml:13:5: KB407"]),
+    ("lesson-source-zero", {"a-b.yaml": E("a-b", "T", lessons="\n  - text: L\n    basis: source\n    source: 0")},
      ["a-b.yaml:13:5: KB407"]),
     # ids, files and references
     ("id-path-traversal", {"a-b.yaml": E("../../etc/passwd", "T")}, ["a-b.yaml:1:1: KB206"]),

@@ -143,7 +143,7 @@ def test_needs_and_offers_pages(page, built_site):
     page.goto((built_site / "needs" / "index.html").as_uri())
     assert page.locator("h3").count() >= 3
     page.locator("a:has-text('all matches')").first.click()
-    assert "/needs/need-" in page.url
+    assert "/needs/for/need-" in page.url
     assert page.locator("h2:has-text('Offers that fit')").count() == 1
     assert "score" in page.locator(".kb-match-list").first.inner_text()
     page.locator(".kb-match-list a").first.click()

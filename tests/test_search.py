@@ -266,6 +266,8 @@ def test_no_results_suggests_a_spelling_and_relaxes_nothing(kb_dir):
     ("survey\x00", "control character"),
     ("survey\x1b[31m", "control character"),
     ("the of and", "only words too common"),
+    ("summary:foo", "'summary:' cannot be searched"),
+    ("NOT NOT clearance", "cannot be read"),
 ])
 def test_malformed_queries_give_a_clean_message(kb_dir, query, message):
     with pytest.raises(KbError, match=message.replace("(", r"\(").replace(")", r"\)").replace("*", r"\*")):

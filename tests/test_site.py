@@ -7,6 +7,10 @@ import os
 import re
 from pathlib import Path
 
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import markdown
 import pytest
 
 from kb import site
@@ -45,30 +49,45 @@ def test_rendering_is_byte_stable(corpus_dir):
 
 def test_write_pages_writes_only_changes_and_removes_stale(tmp_path):
     docs = tmp_path / "docs"
-    (docs / "assets").mkdir(parents=True)
-    (docs / "assets" / "mine.css").write_text("kept")
-    (docs / "entries").mkdir()
-    (docs / "entries" / "gone.md").write_text("old entry")
-    assert site.write_pages(docs, {"entries/a.md": "A", "index.md": "home"}) == (2, 1)
-    assert site.write_pages(docs, {"entries/a.md": "A", "index.md": "home"}) == (0, 0)
-    assert site.write_pages(docs, {"entries/a.md": "A2", "index.md": "home"}) == (1, 0)
-    assert (docs / "assets" / "mine.css").read_text() == "kept"
-    assert not (docs / "entries" / "gone.md").exists()
-    assert sorted(p.name for p in docs.rglob("*") if p.is_file()) == ["a.md", "index.md", "mine.css"]
+    (docs / "reference").mkdir(parents=True)
+    (docs / "reference" / "mine.md").write_text("a page someone wrote by hand")
+    assert site.write_pages(docs, {"entries/a.md": "A", "entries/b.md": "B", "index.md": "home"}) == (3, 0)
+    assert site.write_pages(docs, {"entries/a.md": "A", "entries/b.md": "B", "index.md": "home"}) == (0, 0)
+    assert site.write_pages(docs, {"entries/a.md": "A2", "index.md": "home"}) == (1, 1)
+    assert site.write_pages(docs, {"index.md": "home"}) == (0, 1)
+    assert (docs / "reference" / "mine.md").read_text() == "a page someone wrote by hand"
+    assert not (docs / "entries").exists()
+    assert sorted(p.name for p in docs.rglob("*") if p.is_file()) == [site.MANIFEST, "index.md", "mine.md"]
 
 
-HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)> [click](javascript:alert(2)) <!-- c --> {: onmouseover=alert(3) }"
+HOSTILE = ("<script>alert('x')</script><img src=x onerror=alert(1)> [click](javascript:alert(2)) <!-- c --> "
+           "{: onmouseover=alert(3) }\n\n[paragraph link](javascript:alert(4)) ![remote](https://example.org/x.png)"
+           "\n\n<a href='javascript:alert(5)'>x</a>")
 
 
 def hostile_entry() -> str:
-    text = HOSTILE.replace("'", "''")
+    text = HOSTILE.replace("'", "''").replace("\n\n", "\n\n      ")
     quoted = f"'{text}'"
+    first_line = "'" + HOSTILE.split("\n")[0].replace("'", "''") + "'"  # titles are limited to 160 characters
     return entry_text(
-        "hostile", quoted, summary=quoted, context=quoted, practice=quoted, results=quoted,
+        "hostile", first_line, summary=quoted, context=quoted, practice=quoted, results=quoted,
         lessons=f"\n  - text: {quoted}\n    basis: entry",
-        actors=f"\n  - name: {quoted}\n    role: donor",
-        sources=f"\n  - title: {quoted}\n    publisher: {quoted}\n    url: https://example.org/a?b=<script>&c=\"x\"",
-        contributors=f"[{quoted}]")
+        actors=f"\n  - name: {first_line}\n    role: donor",
+        sources=f"\n  - title: {quoted}\n    publisher: {first_line}\n    url: https://example.org/a?b=<script>&c=\"x\"",
+        contributors=f"[{first_line}]")
+
+
+def tags_and_attributes(html: str) -> list[tuple[str, str, str]]:
+    """(tag, attribute, value) of every element, as a browser would parse the HTML."""
+    found = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, "", ""))
+            found.extend((tag, name, value or "") for name, value in attrs)
+
+    Collect().feed(html)
+    return found
 
 
 def test_hostile_text_is_inert(corpus_dir):
@@ -80,9 +99,18 @@ def test_hostile_text_is_inert(corpus_dir):
             assert "<script" not in text.lower(), rel
             assert not re.search(r"<[^>]*\son\w+\s*=", text), rel
             assert "javascript:" not in re.sub(r"&[a-z]+;|&#\d+;", "", "".join(re.findall(r'href="[^"]*"', text))), rel
+    for rel, text in pages.items():  # what MkDocs makes of each page: Python-Markdown, as configured
+        if rel.endswith(".md"):
+            body = text.split("\n---\n", 1)[-1].replace('<script src="search/docs.js"></script>', "")
+            for tag, name, value in tags_and_attributes(markdown.markdown(body, extensions=["toc", "tables"])):
+                assert tag != "script" and not name.startswith("on"), (rel, tag, name)
+                if name in ("href", "src"):
+                    assert urlsplit(value).scheme in ("", "http", "https", "mailto"), (rel, value)
+                    assert not (tag == "img" and urlsplit(value).scheme), (rel, value)  # nothing loads from outside
     page = pages["entries/hostile.md"]
     assert "&lt;script&gt;" in page
     assert page.splitlines()[1].startswith('title: "&lt;script&gt;')
+    assert "[paragraph link](javascript:alert(4))" in page  # stays text, on the block's one line
 
 
 def test_javascript_url_never_becomes_a_link():

@@ -93,3 +93,8 @@ def test_need_and_offer_types_require_their_blocks(corpus_dir):
     (corpus_dir / "a-need.yaml").write_text(entry_text("a-need", "A need", type="need", practice=None,
                                                        results=None, lessons=None))
     assert corpus_codes(corpus_dir) == [("a-need.yaml", "KB201", 1)]
+
+
+def test_a_broken_file_does_not_make_references_to_it_fail(corpus_dir):
+    (corpus_dir / "lao-survey.yaml").write_text("foo: [\n")
+    assert corpus_codes(corpus_dir) == [("lao-survey.yaml", "KB106", 2)]

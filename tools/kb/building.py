@@ -26,6 +26,7 @@ class BuildResult:
     pages_deleted: int
     site_dir: Path
     zip_path: Path | None
+    warnings: str = ""
 
 
 def site_config(mkdocs_config: dict | None) -> site.SiteConfig:
@@ -51,7 +52,8 @@ def generate_pages(root: Path, corpus: loading.Corpus, config: site.SiteConfig, 
     return site.write_pages(root / "docs", pages)
 
 
-def _mkdocs_build(root: Path, site_dir: Path) -> None:
+def _mkdocs_build(root: Path, site_dir: Path) -> str:
+    """Build the site into `site_dir`; return MkDocs' warnings (a broken link, say) as text."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -72,6 +74,7 @@ def _mkdocs_build(root: Path, site_dir: Path) -> None:
         raise fsutil.explain(exc, site_dir) from None
     finally:
         logger.removeHandler(handler)
+    return log.getvalue()
 
 
 def write_zip(site_dir: Path, dest_dir: Path, today: dt.date) -> Path:
@@ -128,12 +131,12 @@ def build(root: Path, make_zip: bool = False, index: Callable[[Path], None] | No
         new = fsutil.new_sibling_dir(target, "new")
         try:
             os.environ[PAGES_READY] = "1"
-            _mkdocs_build(root, new)
+            warnings = _mkdocs_build(root, new)
+            zip_path = write_zip(new, root / "dist", today or dt.date.today()) if make_zip else None
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
         finally:
             os.environ.pop(PAGES_READY, None)
         fsutil.swap_dir(new, target)
-        zip_path = write_zip(target, root / "dist", today or dt.date.today()) if make_zip else None
-    return BuildResult(len(corpus.entries), written, deleted, target, zip_path)
+    return BuildResult(len(corpus.entries), written, deleted, target, zip_path, warnings)

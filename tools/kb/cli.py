@@ -67,12 +67,17 @@ def validate(paths, entries_dir, fmt, strict, changed, base):
     related entries) always see every entry. Exit status: 0 clean, 1 problems, 2 usage error.
     """
     files = [f for p in paths for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])]
+    if paths and not files:
+        raise click.UsageError("no entry files (*.yaml) in " + ", ".join(map(str, paths)))
     if changed:
         from . import vcs
 
         files += vcs.changed_entry_files(entries_dir, base)
         if not files:
-            click.echo(f"No entry changed since {base}.")
+            if fmt == "text":
+                click.echo(f"No entry changed since {base}.")
+            else:
+                click.echo(reporting.FORMATS[fmt]([], 0), nl=False)
             return
     corpus = loading.load_corpus(entries_dir, extra_files=files, only=files if changed else None)
     wanted = {loading.display_path(f) for f in files}
@@ -137,6 +142,8 @@ def build(make_zip):
                                 progress=progress)
     finally:
         progress.close()
+    if result.warnings:
+        click.echo(f"MkDocs warned:\n{result.warnings}", err=True, nl=False)
     click.echo(f"Built {result.site_dir} from {result.entries} entries "
                f"({result.pages_written} pages written, {result.pages_deleted} removed). "
                f"Open {result.site_dir / 'index.html'} in a browser.")

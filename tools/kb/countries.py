@@ -23,6 +23,7 @@ class Country:
     name: str
     region: str  # M49 region: Africa, Americas, Asia, Europe, Oceania
     subregion: str
+    names: tuple[str, ...] = ()  # every name ISO gives (common, official, short), for search
 
 
 @cache
@@ -50,8 +51,10 @@ def lookup(code: str) -> Country | None:
     if record is None:
         return None
     region = _regions().get(record.alpha_3, {})
+    names = tuple(dict.fromkeys(n for n in (_display_name(record), getattr(record, "official_name", None),
+                                            record.name) if n))
     return Country(record.alpha_2, record.alpha_3, _display_name(record),
-                   region.get("region") or "Other", region.get("subregion") or "Other")
+                   region.get("region") or "Other", region.get("subregion") or "Other", names)
 
 
 def suggest(code: object) -> str:

@@ -42,13 +42,18 @@ CSV_COLUMNS = ["id", "title", "type", "status", "summary", "themes", "assistance
                "last_reviewed", "related", "path"]
 
 
+def _cell(value):
+    """A spreadsheet reads a cell starting with = + - or @ as a formula: make it text."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+
+
 def entries_csv(entries: list[Entry]) -> str:
     """One row per entry; lists joined with '; '."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for e in entries:
-        writer.writerow([
+        writer.writerow(_cell(v) for v in [
             e.id, e.title, e.type, e.status, e.summary, "; ".join(e.themes), "; ".join(e.assistance_forms),
             "; ".join(e.modality), "; ".join(e.countries), e.period.start,
             "" if e.period.end is None else e.period.end, "; ".join(e.ccm_articles),

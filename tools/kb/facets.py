@@ -21,6 +21,7 @@ class Facet:
     values: Callable[[Entry], Iterable[str]]
     label_of: Callable[[str], str]
     order: str = "count"  # how terms are listed: by "count", "label" or "key"
+    vocab: str | None = None  # the controlled vocabulary its values come from, if any
 
     @property
     def by(self) -> str:
@@ -83,17 +84,32 @@ def _regions(entry: Entry) -> list[str]:
     return [c.region for c in found if c] or ["Global"]
 
 
+def filed_under(entry: Entry) -> list[str]:
+    """What an entry is filed under, as words for search: its countries (every name, subregion and
+    region), themes, forms of assistance, modalities and type."""
+    words: list[str] = []
+    for code in entry.countries:
+        found = countries.lookup(code)
+        if found:
+            words += [*found.names, found.subregion, found.region]
+    for name, keys in (("themes", entry.themes), ("assistance_forms", entry.assistance_forms),
+                       ("modalities", entry.modality), ("types", (entry.type,))):
+        words += [vocab(name).label_of(k) for k in keys]
+    return list(dict.fromkeys(w for w in words if w and w != "Other"))
+
+
 def all_facets() -> list[Facet]:
     return [
-        Facet("theme", "Theme", "Themes", lambda e: e.themes, vocab("themes").label_of),
-        Facet("type", "Type", "Types", lambda e: (e.type,), vocab("types").label_of),
+        Facet("theme", "Theme", "Themes", lambda e: e.themes, vocab("themes").label_of, vocab="themes"),
+        Facet("type", "Type", "Types", lambda e: (e.type,), vocab("types").label_of, vocab="types"),
         Facet("country", "Country", "Countries", lambda e: e.countries, country_name, order="label"),
         Facet("region", "Region", "Regions", _regions, str, order="label"),
         Facet("form", "Form of assistance", "Forms of assistance", lambda e: e.assistance_forms,
-              vocab("assistance_forms").label_of),
-        Facet("modality", "Modality", "Modalities", lambda e: e.modality, vocab("modalities").label_of),
+              vocab("assistance_forms").label_of, vocab="assistance_forms"),
+        Facet("modality", "Modality", "Modalities", lambda e: e.modality, vocab("modalities").label_of,
+              vocab="modalities"),
         Facet("article", "CCM article", "CCM articles", lambda e: e.ccm_articles, vocab("ccm_articles").label_of,
-              order="key"),
+              order="key", vocab="ccm_articles"),
         Facet("action", "Action-plan action", "Action-plan actions", _plan_refs, plan_ref_label, order="key"),
         Facet("year", "Year", "Years", _years, str, order="key"),
     ]

@@ -86,9 +86,10 @@ def swap_dir(new: Path, target: Path) -> None:
 
 
 def clean_leftovers(target: Path) -> None:
-    """Remove temporary folders that killed runs left beside `target`."""
+    """Remove the folders killed runs left beside `target` (half-built new ones, old ones not yet
+    deleted). Call it after `recover_dir`, which puts an old one back if `target` is missing."""
     for path in target.parent.glob(f".{target.name}.*-*"):
-        if path.is_dir() and ".old-" not in path.name:
+        if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
 
 

@@ -27,10 +27,6 @@ class Corpus:
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.is_error]
 
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if not d.is_error]
-
     def by_id(self) -> dict[str, model.Entry]:
         return {e.id: e for e in self.entries}
 
@@ -80,12 +76,18 @@ def _alpha3(code: str) -> str:
     return found.alpha3 if found else code
 
 
+def build_entry(doc: validation.Doc, entries_dir: Path) -> model.Entry:
+    """The Entry of a checked document; its path is relative to the repository (entries/x.yaml)."""
+    rel = os.path.relpath(doc.file.absolute(), entries_dir.absolute().parent)
+    return model.entry_from_data(doc.data, Path(rel).as_posix(), _alpha3)
+
+
 def read_docs(files: Iterable[Path]) -> list[validation.Doc]:
     return [validation.Doc(display_path(f), yamlread.read(f)) for f in files]
 
 
 def _stub(path: Path) -> validation.Doc:
-    """An entry that is not read: known by its file name only (the id must equal it)."""
+    """An entry known by its file name only (the id must equal it)."""
     return validation.Doc(display_path(path), yamlread.Parsed(data={"id": path.stem}))
 
 
@@ -99,29 +101,27 @@ def load_corpus(entries_dir: Path = ENTRIES_DIR, extra_files: Iterable[Path] = (
     files, diagnostics = discover(entries_dir)
     known = {f.resolve() for f in files}
     files += [f for f in extra_files if f.resolve() not in known]
-    if only is not None:
-        chosen = {f.resolve() for f in only}
+    chosen = {f.resolve() for f in only} if only is not None else None
+    if chosen is not None:
         diagnostics = [d for d in diagnostics if d.file.resolve() in chosen]
-        docs = [validation.Doc(display_path(f), yamlread.read(f)) if f.resolve() in chosen else _stub(f)
-                for f in files]
-    else:
-        docs = read_docs(files)
-    per_file: dict[Path, list[Diagnostic]] = {}
-    for doc in docs:
+    read = read_docs([f for f in files if chosen is None or f.resolve() in chosen])
+    # Known by file name only, for the cross-entry checks: files not read (--changed) and files that
+    # cannot be read (so that entries naming them are not told the id does not exist).
+    stubs = [_stub(f) for f in files if chosen is not None and f.resolve() not in chosen]
+    for doc in read:
         found = list(doc.parsed.diagnostics)
         if doc.parsed.data is not None and not found:
             # a file whose YAML is in doubt (a duplicate key, an alias) is not checked further:
             # its content is not what the contributor meant, and follow-on errors would mislead
             found += validation.check_entry(doc, today)
-        per_file[doc.file] = found
         diagnostics += found
-    readable = [d for d in docs if d.parsed.data is not None]
-    diagnostics += validation.check_corpus(readable)
+    readable = [d for d in read if d.parsed.data is not None]
+    stubs += [validation.Doc(d.file, yamlread.Parsed(data={"id": d.file.stem})) for d in read if d.parsed.data is None]
+    diagnostics += validation.check_corpus(readable + stubs)
     failed = {d.file for d in diagnostics if d.is_error}
     entries = []
     for doc in readable:
         if doc.file not in failed:
-            rel = os.path.relpath(doc.file.absolute(), entries_dir.absolute().parent)
-            entries.append(model.entry_from_data(doc.data, Path(rel).as_posix(), _alpha3))
+            entries.append(build_entry(doc, entries_dir))
     entries.sort(key=lambda e: e.id)
-    return Corpus(entries_dir, entries, sorted(set(diagnostics)), docs)
+    return Corpus(entries_dir, entries, sorted(set(diagnostics)), read + stubs)

@@ -4,7 +4,6 @@ with a score a reader can follow (every point has a reason)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import jinja2
 from markupsafe import Markup, escape
@@ -118,38 +117,6 @@ def offers_for(entries: list[Entry], matches: list[NeedMatches]) -> dict[str, li
 
 # ---- pages ----------------------------------------------------------------------------------------
 
-_INDEX = """---
-title: Needs and offers
----
-
-<div class="kb-needs"><h1>Needs and offers</h1><p>Published needs of affected States, next to the published offers and the lessons in this knowledge base that fit them. An offer or lesson must work in the same pillar as the need (clearance, stockpile destruction, victim assistance, risk education or recovery) unless either is not pillar-specific. Each match shows its score and the reasons for it: shared themes ({{ points.theme }} points each), shared forms of assistance ({{ points.form }}), the same country ({{ points.country }}) or region ({{ points.region }}), a shared modality ({{ points.modality }}) and similar text (up to {{ text_points }}). Offers scoring under {{ min_score }} are not shown. <code>kb match</code> prints the same.</p></div>
-
-## Needs
-
-<div class="kb-need-list">{% for nm in matches %}<section><h3><a href="../entries/{{ nm.need.id }}.html">{{ nm.need.title }}</a></h3><p class="kb-muted">{{ country(nm.need.need.requested_by) }} · stated since {{ nm.need.need.since }} · last checked {{ nm.need.need.last_checked }} · <a href="{{ nm.need.id }}.html">all matches</a></p>{% if nm.is_gap %}<p class="kb-notice">Gap: no published offer in this knowledge base fits this need.</p>{% else %}<p>Best offer: <a href="../entries/{{ nm.offers[0].entry.id }}.html">{{ nm.offers[0].entry.title }}</a> (score {{ nm.offers[0].score }}: {{ nm.offers[0].reasons | map(attribute="text") | join("; ") }})</p>{% endif %}</section>{% else %}<p>No need has been published in the knowledge base yet.</p>{% endfor %}</div>
-
-## Offers
-
-<div class="kb-offer-list"><ul>{% for o in offers %}<li><a href="{{ o.id }}.html">{{ o.title }}</a> <span class="kb-muted">{{ o.offer.provider }} · {{ label("modalities", o.offer.channel) }}</span></li>{% else %}<li>No offer has been published in the knowledge base yet.</li>{% endfor %}</ul></div>
-
-## How an affected State can make its needs known
-
-<div class="kb-guide">{{ guide }}</div>
-"""
-
-_DETAIL = """---
-title: {{ page_title }}
----
-
-<div class="kb-match"><p class="kb-muted"><a href="index.html">Needs and offers</a></p><h1>{{ "Matches for" if entry.type == "need" else "Needs that fit" }}: {{ entry.title }}</h1><p>{{ entry.summary }}</p><p><a href="../entries/{{ entry.id }}.html">Read the whole entry</a></p></div>
-{% for heading, items in groups %}
-
-## {{ heading }}
-
-<div class="kb-match-list">{% if items %}<ol>{% for other, m in items %}<li><a href="../entries/{{ other.id }}.html">{{ other.title }}</a> <strong>score {{ m.score }}</strong><ul>{% for r in m.reasons %}<li>+{{ r.points }}: {{ r.text }}</li>{% endfor %}</ul></li>{% endfor %}</ol>{% else %}<p>None in this knowledge base.</p>{% endif %}</div>
-{% endfor %}
-"""
-
 # The guide is drawn from the knowledge base's own entries, each named so a reader can check it.
 GUIDE = [
     ("article-7-form-i-reporting-cooperation",
@@ -172,13 +139,6 @@ GUIDE = [
 ]
 
 
-@cache
-def _templates() -> tuple[jinja2.Template, jinja2.Template]:
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    env.globals.update(label=lambda name, key: vocab(name).label_of(key), country=facets.country_name)
-    return env.from_string(_INDEX), env.from_string(_DETAIL)
-
-
 def guide_html(entries: list[Entry]) -> str:
     by_id = {e.id: e for e in entries}
     items = [(text, by_id[i]) for i, text in GUIDE if i in by_id]
@@ -187,23 +147,25 @@ def guide_html(entries: list[Entry]) -> str:
         f"{escape(e.title)}</a>)</span></li>" for text, e in items) + "</ol>"
 
 
-def render_match_pages(entries: list[Entry], env=None) -> dict[str, str]:
+def render_match_pages(entries: list[Entry], env: jinja2.Environment) -> dict[str, str]:
+    """needs/index.md (every need with its best offer, the offers, the guide) and needs/for/<id>.md
+    (every match of one need, or every need one offer could meet), in the site's environment."""
     from .site import _clean_blocks, page_title  # the one sanitiser for generated pages
 
-    index, detail = _templates()
     matches = match_all(entries)
     offers = [e for e in entries if e.type == "offer"]
-    pages = {"needs/index.md": _clean_blocks(index.render(
+    pages = {"needs/index.md": _clean_blocks(env.get_template("needs_index.md.j2").render(
         matches=matches, offers=offers, guide=Markup(guide_html(entries)), points=POINTS,
         text_points=TEXT_POINTS, min_score=MIN_SCORE))}
+    detail = env.get_template("needs_detail.md.j2")
     for nm in matches:
-        pages[f"needs/{nm.need.id}.md"] = _clean_blocks(detail.render(
+        pages[f"needs/for/{nm.need.id}.md"] = _clean_blocks(detail.render(
             entry=nm.need, page_title=page_title(f"Matches for: {nm.need.title}"),
             groups=[("Offers that fit", [(m.entry, m) for m in nm.offers]),
                     ("Lessons and practices that fit", [(m.entry, m) for m in nm.lessons])]))
     for offer_id, needs in offers_for(entries, matches).items():
         offer = next(e for e in offers if e.id == offer_id)
-        pages[f"needs/{offer_id}.md"] = _clean_blocks(detail.render(
+        pages[f"needs/for/{offer_id}.md"] = _clean_blocks(detail.render(
             entry=offer, page_title=page_title(f"Needs that fit: {offer.title}"),
             groups=[("Needs this offer could meet", needs)]))
     return pages

@@ -98,11 +98,6 @@ class Entry:
     offer: Offer | None = None
     path: str = field(default="", compare=False)  # relative to the repository, for "edit this entry"
 
-    @property
-    def years(self) -> range:
-        end = self.period.end if self.period.end is not None else self.period.start
-        return range(self.period.start, end + 1)
-
     def text_fields(self) -> dict[str, str]:
         """Every piece of free text, by field, for search and similarity."""
         return {

@@ -93,7 +93,29 @@ related: []  # ids of entries that share a mechanism, a country or a theme
 evidence_level: documented  # one of: {_choices("evidence_levels")}
 last_reviewed: "{today.isoformat()}"  # when you last checked the entry against its sources
 contributors: []
+""" + _type_block(entry_type, today)
+
+
+def _type_block(entry_type: str, today: dt.date) -> str:
+    """The block a need or an offer needs (see docs/reference/format.md)."""
+    if entry_type == "need":
+        return f"""\
+need:  # who stated the need, in which source, and since when
+  requested_by: {TODO}  # ISO 3166-1 code of the State that stated it
+  stated_in: 1  # the number of the source (in `sources`) that states the need
+  since: {TODO}  # the year it was first stated
+  last_checked: "{today.isoformat()}"  # when you last checked the source
 """
+    if entry_type == "offer":
+        return f"""\
+offer:  # who offers what, through which channel, and how to approach it
+  provider: {_q(TODO + ": the State or organisation")}
+  channel: {TODO}  # one of: {_choices("modalities")}
+  regions: []  # any of: Africa, Americas, Asia, Europe, Oceania; [] means worldwide
+  how_to_apply: {_q(TODO + ": how an affected State approaches it, as the sources describe it")}
+  last_checked: "{today.isoformat()}"  # when you last checked the source
+"""
+    return ""
 
 
 def write_new_entry(entries_dir: Path, text: str, entry_id: str) -> Path:

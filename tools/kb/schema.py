@@ -16,10 +16,14 @@ from .vocab import get as vocab
 SCHEMA_FILE = Path("schema") / "entry.schema.json"
 SCHEMA_ID = "https://example.invalid/ccm-cooperation-kb/entry.schema.json"
 
-ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{1,78})[a-z0-9]$"
-DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
-FULL_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-COUNTRY_PATTERN = r"^[A-Z]{2,3}$"
+# `(?!\n)$`: Python's `$` (which jsonschema uses) also matches before a final newline, so a value
+# written as a YAML block ("2020-01-01\n") would pass; JavaScript's `$` (editors) never does.
+ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{1,78})[a-z0-9](?!\n)$"
+DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?(?!\n)$"
+FULL_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?!\n)$"
+COUNTRY_PATTERN = r"^[A-Z]{2,3}(?!\n)$"
+LANGUAGE_PATTERN = r"^[a-z]{2}(?!\n)$"
+URL_PATTERN = r"^https?://\S+(?!\n)$"
 TEXT = r"\S"  # at least one character that is not a space
 REGIONS = ["Africa", "Americas", "Asia", "Europe", "Oceania"]
 
@@ -75,7 +79,7 @@ def entry_schema() -> dict:
         "title": _text("A short title that says what worked or what was learned.", MAX_TITLE),
         "type": _terms("types", "The kind of entry."),
         "status": _terms("statuses", "Where the entry is in its life."),
-        "language": {"type": "string", "pattern": "^[a-z]{2}$",
+        "language": {"type": "string", "pattern": LANGUAGE_PATTERN,
                      "description": "ISO 639-1 code of the language the entry is written in, such as en or fr."},
         "summary": _text("Two or three sentences a busy reader can stop after.", MAX_SUMMARY),
         "context": _text("The situation or driving event: where, when, what the problem was."),
@@ -129,7 +133,7 @@ def entry_schema() -> dict:
                     "publisher": _text("Who published it.", 200),
                     "date": {"type": ["string", "integer"], "pattern": DATE_PATTERN,
                              "description": "When it was published: YYYY, YYYY-MM or YYYY-MM-DD; leave out if the source gives no date."},
-                    "url": {"type": "string", "pattern": "^https?://\\S+$", "maxLength": 2000,
+                    "url": {"type": "string", "pattern": URL_PATTERN, "maxLength": 2000,
                             "description": "Its web address (http or https)."},
                     "symbol": _text("A document symbol such as CCM/MSP/2010/5.", 120),
                     "note": _text("Pages, a mirror, or what the source supports.", 600),

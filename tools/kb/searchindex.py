@@ -38,7 +38,7 @@ from whoosh.lang.porter2 import stem as porter2_stem
 from whoosh.qparser import QueryParser, plugins as qplugins
 from whoosh.qparser.syntax import AndGroup
 
-from . import countries, fsutil, loading, model, validation
+from . import countries, facets, fsutil, loading, model, validation, yamlread
 from .diagnostics import KbError
 from .similarity import Normaliser
 from .textnorm import fold, tables_digest
@@ -138,18 +138,7 @@ def make_schema() -> Schema:
 
 
 def _tags(entry: model.Entry) -> str:
-    """What an entry is filed under, as words: countries (names, regions), themes, forms, type."""
-    words = []
-    for code in entry.countries:
-        found = countries.lookup(code)
-        if found:
-            record = pycountry.countries.get(alpha_3=code)
-            words += [found.name, getattr(record, "official_name", ""), getattr(record, "name", ""),
-                      found.subregion, found.region]
-    for name, keys in (("themes", entry.themes), ("assistance_forms", entry.assistance_forms),
-                       ("modalities", entry.modality), ("types", (entry.type,))):
-        words += [vocab(name).label_of(k) for k in keys]
-    return " ; ".join(dict.fromkeys(w for w in words if w and w != "Other"))
+    return " ; ".join(facets.filed_under(entry))
 
 
 def _document(entry: model.Entry, file_name: str) -> dict:
@@ -365,18 +354,21 @@ def _load_files(entries_dir: Path, names: Sequence[str], scan: dict[str, tuple[i
     """The entries in the named files; None for a file with errors (kb validate reports them).
     Only the checks of one file apply here; cross-entry problems do not hide an entry from search."""
     today = dt.date.today()
-    base = entries_dir.absolute().parent
     out: Loaded = {}
-    for name, doc in zip(names, loading.read_docs([entries_dir / n for n in names])):
+    for name in names:
+        path = entries_dir / name
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            out[name] = (None, {"mtime_ns": 0, "size": 0, "sha256": ""})
+            continue
+        # The digest is of the very bytes parsed, so a file saved meanwhile is seen as changed next time.
+        digest = hashlib.sha256(raw).hexdigest()
+        doc = validation.Doc(loading.display_path(path), yamlread.parse_bytes(raw, path))
         entry = None
         if doc.parsed.data is not None and not doc.parsed.diagnostics:
             if not any(d.is_error for d in validation.check_entry(doc, today)):
-                rel = Path(os.path.relpath((entries_dir / name).absolute(), base)).as_posix()
-                entry = model.entry_from_data(doc.data, rel, loading._alpha3)
-        try:
-            digest = _digest(entries_dir / name)
-        except OSError:
-            digest = ""
+                entry = loading.build_entry(doc, entries_dir)
         mtime, size = scan.get(name, (0, 0))
         out[name] = (entry, {"mtime_ns": mtime, "size": size, "sha256": digest})
     return out
@@ -862,7 +854,15 @@ class SearchIndex:
     def _parse(self, request: Request) -> wq.Query:
         if not request.rewritten:
             return wq.Every()
-        q = self._parser.parse(request.rewritten)
+        for name in re.findall(r"(?<![\w:])([A-Za-z_]+):(?=[^\s/])", request.query):
+            if name.lower() != "title":
+                raise KbError(f"'{name}:' cannot be searched; only 'title:' narrows a word to titles "
+                              "(use --theme, --country and the other options to filter).")
+        try:
+            q = self._parser.parse(request.rewritten)
+        except Exception as exc:  # whoosh's parser fails in its own ways on odd input: never a traceback
+            raise KbError(f"the query '{request.query}' cannot be read ({exc.__class__.__name__}); "
+                          "check its quotes, brackets and AND/OR/NOT.") from None
         if q is None or q is wq.NullQuery or isinstance(q, type(wq.NullQuery)) or not list(q.leaves()):
             raise KbError(f"'{request.query}' holds only words too common to search for "
                           "(such as 'the', 'of', 'and'); add a more specific word.")
@@ -885,7 +885,11 @@ class SearchIndex:
         else:
             # One pass scores every match: with AND queries over common words Whoosh can rarely skip
             # blocks, and the facets need every match anyway.
-            results = searcher.search(q, filter=allowed, limit=None)
+            try:
+                results = searcher.search(q, filter=allowed, limit=None)
+            except (IndexError, ValueError, TypeError, AttributeError) as exc:  # odd queries such as NOT NOT x
+                raise KbError(f"the query '{request.query}' cannot be run ({exc.__class__.__name__}); "
+                              "simplify it.") from None
             docset = results.docs()
             ranked = self._break_ties(results.top_n, start + request.limit)
         page = ranked[start:start + request.limit]

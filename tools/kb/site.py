@@ -2,7 +2,8 @@
 
 Everything that comes from an entry goes through Jinja2 with autoescaping, inside raw HTML blocks
 (so Markdown never interprets entry text), and then through nh3 with an allow-list: entry text can
-never become markup, and links come only from `sources`, as http or https.
+never become markup, and links come only from `sources` (validation allows http and https there;
+the sanitiser also lets mailto through, for the project's own pages).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,8 +24,8 @@ from . import charts, exports, facets, fsutil, matching, reference, schema, site
 from .model import Entry
 from .vocab import get as vocab
 
-# What the generator owns under docs/: it may create, replace and delete these; nothing else.
-GENERATED = ("index.md", "search.md", "contributing.md", "where-entries-are-needed.md", "needs-review.md",
+# Where the generator writes under docs/ (ignored by git; copies of the repository leave them out).
+GENERATED = (".kb-generated.json", "index.md", "search.md", "contributing.md", "where-entries-are-needed.md", "needs-review.md",
              "feed.xml", "entries", "browse", "reference", "data", "schema", "charts", "search", "needs")
 
 _TAGS = {"div", "p", "h1", "h2", "h3", "a", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr",
@@ -57,11 +58,21 @@ class SiteConfig:
     newest: int = 10
 
 
+def one_line(value):
+    """Every value printed into a page is put on one line: each raw HTML block of a generated page
+    stays a single line, so Markdown can never read entry text as Markdown (a blank line inside a
+    value would end the block and turn `[x](javascript:...)` into a link)."""
+    if isinstance(value, str):
+        flat = " ".join(value.split())
+        return Markup(flat) if isinstance(value, Markup) else flat
+    return value
+
+
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("kb", "templates"), autoescape=True,
-                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined, finalize=one_line)
     env.globals.update(label=lambda name, key: vocab(name).label_of(key), country_name=facets.country_name,
-                       slug=facets.slug, safe_url=safe_url)
+                       slug=facets.slug, safe_url=safe_url, searchable=sitesearch.FACETS)
     env.filters["capitalize_first"] = lambda text: text[:1].upper() + text[1:]
     return env
 
@@ -134,7 +145,7 @@ def render_browse_pages(entries: list[Entry], env: jinja2.Environment) -> dict[s
         terms = [(k, f.label_of(k), len(v)) for k, v in groups.items()]
         pages[f"browse/{f.name}.md"] = _clean_blocks(env.get_template("browse_facet.md.j2").render(
             facet=f, terms=terms))
-        definitions = _definitions(f.name)
+        definitions = _definitions(f)
         for key, members in groups.items():
             label = f.label_of(key)
             pages[f"browse/{f.name}/{facets.slug(key)}.md"] = _clean_blocks(env.get_template("browse_term.md.j2").render(
@@ -148,12 +159,8 @@ def render_browse_pages(entries: list[Entry], env: jinja2.Environment) -> dict[s
     return pages
 
 
-def _definitions(facet_name: str) -> dict[str, str]:
-    names = {"theme": "themes", "type": "types", "form": "assistance_forms", "modality": "modalities",
-             "article": "ccm_articles"}
-    if facet_name not in names:
-        return {}
-    return {k: t.definition for k, t in vocab(names[facet_name]).terms.items()}
+def _definitions(f: facets.Facet) -> dict[str, str]:
+    return {k: t.definition for k, t in vocab(f.vocab).terms.items()} if f.vocab else {}
 
 
 def render_home(entries: list[Entry], config: SiteConfig, env: jinja2.Environment) -> str:
@@ -190,8 +197,12 @@ def render_site(entries: list[Entry], config: SiteConfig = SiteConfig(), similar
     return pages
 
 
+MANIFEST = ".kb-generated.json"  # in docs/: what the generator wrote last time, and may delete
+
+
 def write_pages(docs_dir: Path, pages: dict[str, str]) -> tuple[int, int]:
-    """Write pages whose text changed and delete generated files no longer produced.
+    """Write pages whose text changed and delete the generated files no longer produced; a file the
+    generator did not write (a page someone put in docs/reference/, say) is never touched.
     Returns (written, deleted). Each file is written to a temporary name and renamed."""
     written = deleted = 0
     for rel, text in sorted(pages.items()):
@@ -203,16 +214,19 @@ def write_pages(docs_dir: Path, pages: dict[str, str]) -> tuple[int, int]:
             pass
         fsutil.atomic_write(path, text)
         written += 1
-    wanted = {docs_dir / rel for rel in pages}
-    for name in GENERATED:
-        root = docs_dir / name
-        candidates: Iterable[Path] = [root] if root.is_file() else (root.rglob("*") if root.is_dir() else [])
-        for path in sorted(candidates, reverse=True):
-            if path.is_file() and path not in wanted:
-                path.unlink()
-                deleted += 1
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+    manifest = docs_dir / MANIFEST
+    try:
+        previous = set(json.loads(manifest.read_text(encoding="utf-8")))
+    except (FileNotFoundError, ValueError):
+        previous = set()
+    for rel in sorted(previous - set(pages)):
+        path = docs_dir / rel
+        if path.is_file():
+            path.unlink()
+            deleted += 1
+        for parent in path.parents:  # folders the generator emptied
+            if parent == docs_dir or not parent.is_dir() or any(parent.iterdir()):
+                break
+            parent.rmdir()
+    fsutil.atomic_write(manifest, json.dumps(sorted(pages), indent=0) + "\n")
     return written, deleted
-
-

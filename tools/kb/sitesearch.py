@@ -27,6 +27,7 @@ from .vocab import get as vocab
 WEIGHTS = {"title": 5, "summary": 3, "lessons": 3, "recommendations": 2, "context": 1, "practice": 1,
            "results": 1, "tags": 2}
 SUMMARY_CHARS = 240
+FACETS = ("theme", "country", "type", "form")  # the filters of the site's search (kb-search.js)
 
 
 def terms_of(text: str) -> list[str]:
@@ -42,7 +43,7 @@ def _stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=50_000)
 def entry_terms(entry: Entry) -> tuple[tuple[str, list[str]], ...]:
-    """The terms of each searchable field of an entry (computed once, shared with matching)."""
+    """The terms of each searchable field of an entry."""
     fields = entry.text_fields() | {"tags": _tags_text(entry)}
     return tuple((name, terms_of(text)) for name, text in fields.items())
 
@@ -55,21 +56,15 @@ def shard_name(term: str) -> str:
 
 
 def _tags_text(entry: Entry) -> str:
-    names = [facets.country_name(c) for c in entry.countries]
+    """What the entry is filed under, its country codes and its actors: searchable like its text."""
     codes = [f"{countries.lookup(c).alpha2} {c}" for c in entry.countries if countries.lookup(c)]
-    labels = [vocab("themes").label_of(t) for t in entry.themes]
-    labels += [vocab("assistance_forms").label_of(f) for f in entry.assistance_forms]
-    labels += [vocab("modalities").label_of(m) for m in entry.modality]
-    actors = [a.name for a in entry.actors]
-    return " ".join(names + codes + labels + actors)
+    return " ".join(facets.filed_under(entry) + codes + [a.name for a in entry.actors])
 
 
 @cache
 def _facet_labels() -> dict[str, dict[str, str]]:
-    out = {}
-    for name, vocab_name in (("theme", "themes"), ("type", "types"), ("form", "assistance_forms")):
-        out[name] = {k: t.label for k, t in vocab(vocab_name).terms.items()}
-    return out
+    return {name: {k: t.label for k, t in vocab(facets.facet(name).vocab).terms.items()}
+            for name in ("theme", "type", "form")}
 
 
 def build_index(entries: list[Entry]) -> tuple[dict, dict[str, dict[str, list[int]]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 
 from . import facets
@@ -23,11 +24,10 @@ class Stats:
 def compute(entries: list[Entry], today: dt.date | None = None, review_after: int = REVIEW_AFTER_DAYS) -> Stats:
     today = today or dt.date.today()
     counts = {}
-    for name, vocab_name in (("theme", "themes"), ("form", "assistance_forms"), ("modality", "modalities"),
-                             ("type", "types")):
-        index = facets.facet(name).index(entries)
-        v = vocab(vocab_name)
-        rows = [(k, t.label, len(index.get(k, []))) for k, t in v.terms.items()]
+    for name in ("theme", "form", "modality", "type"):
+        f = facets.facet(name)
+        index = f.index(entries)
+        rows = [(k, t.label, len(index.get(k, []))) for k, t in vocab(f.vocab).terms.items()]
         counts[name] = sorted(rows, key=lambda r: (r[2], r[1]))
     country_index = facets.facet("country").index(entries)
     counts["country"] = sorted(((k, facets.country_name(k), len(v)) for k, v in country_index.items()),
@@ -52,8 +52,9 @@ def _table(header: tuple[str, ...], rows) -> list[str]:
 
 
 def _md(text: str) -> str:
-    """Our own labels are plain words; escape what Markdown would read as markup anyway."""
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+!|" else c for c in text)
+    """Text for a Markdown table cell: one line, HTML escaped, Markdown's own characters escaped."""
+    flat = html.escape(" ".join(text.split()), quote=False)
+    return "".join("\\" + c if c in "\\`*_{}[]()#+!|" else c for c in flat)
 
 
 def render_needed_page(s: Stats) -> str:

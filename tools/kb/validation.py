@@ -24,7 +24,6 @@ from .diagnostics import Diagnostic
 from .vocab import get as vocab
 from .yamlread import Parsed
 
-FILE_NAME = re.compile(schema.ID_PATTERN[:-1] + r"\.yaml$")
 
 
 @dataclass
@@ -161,6 +160,12 @@ def _schema_error(doc: Doc, error: jsonschema.ValidationError) -> Iterator[Diagn
             seen.add(key)
         yield doc.at(path, "KB302", f"`{name}` lists {', '.join(map(str, repeated))} more than once",
                      "Remove the repeated item.")
+    elif kind in ("minimum", "maximum") and path[-1:] in (("source",), ("stated_in",)):
+        yield doc.at(path, "KB407", f"`{name}` is {value}; sources are numbered from 1",
+                     "Give the number of the source in `sources`, counting from 1.")
+    elif kind in ("minimum", "maximum") and path[-1:] == ("action",):
+        yield doc.at(path, "KB409", f"`{name}` is {value}; action numbers start at 1",
+                     "Give the action's number in the plan.")
     elif kind in ("minimum", "maximum"):
         yield doc.at(path, "KB402", f"`{name}` is {value}, which is not a plausible year",
                      "Give a four-digit year between 1900 and 2100.")
@@ -250,7 +255,7 @@ def check_countries(doc: Doc) -> Iterator[Diagnostic]:
 
 def check_language(doc: Doc) -> Iterator[Diagnostic]:
     code = doc.data.get("language")
-    if isinstance(code, str) and re.match("^[a-z]{2}$", code) and pycountry.languages.get(alpha_2=code) is None:
+    if isinstance(code, str) and re.match(schema.LANGUAGE_PATTERN, code) and pycountry.languages.get(alpha_2=code) is None:
         yield doc.at(("language",), "KB208", f"'{code}' is not an ISO 639-1 language code",
                      "For example: en, fr, es, ar, ru, zh.")
 

@@ -237,6 +237,11 @@ def read(file: Path) -> Parsed:
     except OSError as exc:
         return Parsed(diagnostics=[Diagnostic(file, 1, 1, "KB114", f"the file cannot be read: {exc.strerror}",
                                               "Check that it exists and that you may read it.")])
+    return parse_bytes(raw, file)
+
+
+def parse_bytes(raw: bytes, file: Path) -> Parsed:
+    """Decode and parse the bytes of a file (already read, so a caller can also hash them)."""
     text, problems = decode(raw, file)
     if text is None:
         return Parsed(diagnostics=problems)

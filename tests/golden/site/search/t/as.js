@@ -1,1 +1,1 @@
-KB_SEARCH.shard(["as",{"assistance":[1,2]}]);
+KB_SEARCH.shard(["as",{"asia":[0,4],"assistance":[1,2]}]);

@@ -1,1 +1,1 @@
-KB_SEARCH.shard(["de",{"destruction":[2,10]}]);
+KB_SEARCH.shard(["de",{"democratic":[0,2],"destruction":[2,10]}]);

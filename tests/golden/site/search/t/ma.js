@@ -1,1 +1,1 @@
-KB_SEARCH.shard(["ma",{"macedonia":[2,2],"management":[0,2]}]);
+KB_SEARCH.shard(["ma",{"macedonia":[2,4],"management":[0,2]}]);

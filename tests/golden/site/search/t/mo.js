@@ -1,1 +1,1 @@
-KB_SEARCH.shard(["mo",{"moldova":[2,2]}]);
+KB_SEARCH.shard(["mo",{"moldova":[2,6]}]);

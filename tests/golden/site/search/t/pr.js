@@ -1,1 +1,1 @@
-KB_SEARCH.shard(["pr",{"practice":[0,1,1,1,2,1]}]);
+KB_SEARCH.shard(["pr",{"practice":[0,3,1,3,2,1]}]);

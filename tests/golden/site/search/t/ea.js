@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["ea",{"eastern":[0,2,2,2]}]);

@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["go",{"good":[0,2,1,2]}]);

@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["ki",{"kingdom":[1,2]}]);

@@ -1,0 +1,1 @@
+KB_SEARCH.shard(["pe",{"people":[0,2]}]);
