@@ -96,26 +96,44 @@ def task_index(root: Path) -> dict:
 def task_search(root: Path) -> dict:
     from kb import searchindex as search
     from kb.loading import load_corpus
+    from kb.similarity import similarity_normaliser
 
     corpus = load_corpus(root / "entries")
     index_dir = root / ".kb" / "index"
-    search.build_index(corpus.entries, index_dir)
-    times = []
-    for _ in range(5):
-        for q in QUERIES:
-            start = time.perf_counter()
-            search.search(q, index_dir=index_dir, limit=10)
-            times.append(time.perf_counter() - start)
-    texts = [" ".join(e.text_fields().values()).lower() for e in corpus.entries]
-    scan = []
+    search.update_index(root / "entries", index_dir)
+    opened, once = [], []
+    with search.SearchIndex(search.resolve_index_dir(index_dir)) as ix:  # as a program using kb.search would
+        for _ in range(5):
+            for q in QUERIES:
+                start = time.perf_counter()
+                ix.search(search.make_request(q, limit=10))
+                opened.append(time.perf_counter() - start)
+    for q in QUERIES:  # as `kb search` runs: open the index and check it is fresh, every time
+        start = time.perf_counter()
+        search.search(q, entries_dir=root / "entries", index_dir=index_dir, limit=10)
+        once.append(time.perf_counter() - start)
+    texts = [" ".join(e.text_fields().values()) for e in corpus.entries]
+    lowered = [t.lower() for t in texts]
+    naive = []
     for _ in range(5):
         for q in QUERIES:
             words = q.lower().split()
             start = time.perf_counter()
-            hits = [i for i, t in enumerate(texts) if all(w in t for w in words)]
-            hits.sort(key=lambda i: -sum(texts[i].count(w) for w in words))
-            scan.append(time.perf_counter() - start)
-    return {"p50": _pct(times, 50), "p95": _pct(times, 95), "scan_p50": _pct(scan, 50), "scan_p95": _pct(scan, 95)}
+            hits = [i for i, t in enumerate(lowered) if all(w in t for w in words)]
+            hits.sort(key=lambda i: -sum(lowered[i].count(w) for w in words))
+            naive.append(time.perf_counter() - start)
+    norm = similarity_normaliser()
+    fair = []
+    for q in QUERIES[:4]:  # the same words found the way the index finds them: folded, spelled one way, stemmed
+        terms = [t for t in norm.bag(q)]
+        start = time.perf_counter()
+        bags = (norm.bag(t) for t in texts)
+        hits = [(sum(b[t] for t in terms), i) for i, b in enumerate(bags) if all(t in b for t in terms)]
+        hits.sort(reverse=True)
+        fair.append(time.perf_counter() - start)
+    return {"p50": _pct(opened, 50), "p95": _pct(opened, 95), "once_p50": _pct(once, 50),
+            "once_p95": _pct(once, 95), "scan_p50": _pct(naive, 50), "scan_p95": _pct(naive, 95),
+            "fair_p50": _pct(fair, 50)}
 
 
 def _pct(values: list[float], p: int) -> float:
@@ -258,10 +276,14 @@ def table(results: list[dict]) -> str:
     row("baseline: mkdocs-material search, same pages", lambda r: _s(r.get("baseline_first_results")))
     row("`kb index` full", lambda r: _s(get(r, "index", "full")))
     row("`kb index` one changed entry (baseline: the full rebuild above)", lambda r: _s(get(r, "index", "one_changed")))
-    row("`kb search` p50", lambda r: _ms(get(r, "search", "p50")))
-    row("`kb search` p95", lambda r: _ms(get(r, "search", "p95")))
-    row("baseline: linear scan p50", lambda r: _ms(get(r, "search", "scan_p50")))
-    row("baseline: linear scan p95", lambda r: _ms(get(r, "search", "scan_p95")))
+    row("`kb.search` query on an open index, p50 / p95", lambda r: _ms(get(r, "search", "p50")) + " / "
+        + _ms(get(r, "search", "p95")))
+    row("`kb search` one-shot (opens the index, checks it is fresh), p50 / p95",
+        lambda r: _ms(get(r, "search", "once_p50")) + " / " + _ms(get(r, "search", "once_p95")))
+    row("baseline: linear scan, same word matching (fold, spelling, stem), p50",
+        lambda r: _ms(get(r, "search", "fair_p50")))
+    row("baseline: naive substring scan (no ranking, stemming or synonyms), p50 / p95",
+        lambda r: _ms(get(r, "search", "scan_p50")) + " / " + _ms(get(r, "search", "scan_p95")))
     row("peak memory: validate / build / index / search", lambda r: " / ".join(
         "–" if r.get(k) is None else f"{r[k]:.0f} MiB" for k in ("validate_mib", "build_mib", "index_mib", "search_mib")))
     row("peak memory: baseline mkdocs build", lambda r: "–" if r.get("baseline_mib") is None else f"{r['baseline_mib']:.0f} MiB")

@@ -381,6 +381,8 @@ def _walk(value, path=()):
 
 
 def check_placeholders(doc: Doc) -> Iterator[Diagnostic]:
+    if not doc.parsed.has_todo:
+        return
     for path, value in _walk(doc.data):
         if isinstance(value, str) and value.lstrip().startswith("TODO"):
             yield doc.at(path, "KB209", f"`{field_label(path)}` still holds the placeholder {value.strip()[:50]!r}",

@@ -38,6 +38,7 @@ class Parsed:
     data: object = None
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    has_todo: bool = True  # False when the text has no "TODO" at all: no placeholder to look for
 
     def position(self, path: Path_) -> tuple[int, int]:
         """Line and column of a field, or of its nearest parent that has one."""
@@ -117,7 +118,7 @@ def decode(raw: bytes, file: Path) -> tuple[str | None, list[Diagnostic]]:
 
 def parse(text: str, file: Path) -> Parsed:
     """Parse one YAML document strictly. Never raises for bad input; problems become diagnostics."""
-    out = Parsed()
+    out = Parsed(has_todo="TODO" in text)
 
     def report(mark, code, message, hint=""):
         out.diagnostics.append(Diagnostic(file, mark.line + 1, mark.column + 1, code, message, hint))
