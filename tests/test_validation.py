@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kb.diagnostics import CODES, Diagnostic
+from kb.diagnostics import CODES
 from kb.loading import load_corpus
 
 from conftest import REPO, TODAY, entry_text

@@ -101,7 +101,7 @@ def similar_finder(corpus: loading.Corpus) -> Callable[[str], list[str]] | None:
     lonely = [e for e in corpus.entries if not e.related]
     if not lonely:
         return None
-    model = similarity.TfIdf({e.id: similarity.entry_text(e) for e in corpus.entries})
+    model = similarity.entries_model(corpus.entries)
     found = {e.id: [k for k, score in model.most_similar(e.id, 5) if score >= 0.1] for e in lonely}
     return lambda entry_id: found.get(entry_id, [])
 

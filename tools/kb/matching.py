@@ -91,7 +91,7 @@ def same_pillar(need: Entry, other: Entry) -> bool:
 
 def match_all(entries: list[Entry]) -> list[NeedMatches]:
     """Every need with its best offers and lessons, best first; ties broken by id for stable output."""
-    model = similarity.TfIdf({e.id: similarity.entry_text(e) for e in entries})
+    model = similarity.entries_model(entries)
     needs = [e for e in entries if e.type == "need"]
     offers = [e for e in entries if e.type == "offer"]
     lessons = [e for e in entries if e.type not in ("need", "offer")]

@@ -8,21 +8,17 @@ come from tools/kb/data/synonyms.yaml, shared with the site's search.
 from __future__ import annotations
 
 import contextlib
-import copy
 import difflib
 import gc
 import hashlib
 import itertools
 import json
 import math
-import re
 import struct
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from .textnorm import WORD, _tables, fold
 from .diagnostics import Diagnostic, KbError
@@ -300,6 +296,22 @@ class TfIdf:
         return candidates
 
 
+_last_model: tuple[tuple, "TfIdf"] | None = None
+
+
+def entries_model(entries) -> "TfIdf":
+    """The TF-IDF model of a list of entries, kept for the same entries: one build needs it for the
+    related-entry fallback and again for matching, and computes it once."""
+    global _last_model
+    key = tuple(entries)
+    if _last_model is not None and len(_last_model[0]) == len(key) \
+            and all(a is b for a, b in zip(_last_model[0], key)):
+        return _last_model[1]
+    model = TfIdf({e.id: entry_text(e) for e in entries})
+    _last_model = (key, model)
+    return model
+
+
 def similar_entries(entries, entry_id: str, limit: int = 5) -> list[tuple[object, float]]:
     """The entries most like the entry `entry_id`, best first, as (Entry, cosine from 0 to 1)."""
     by_id = {e.id: e for e in entries}
@@ -307,7 +319,7 @@ def similar_entries(entries, entry_id: str, limit: int = 5) -> list[tuple[object
         close = difflib.get_close_matches(entry_id, list(by_id), n=1, cutoff=0.6)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise KbError(f"no entry has the id '{entry_id}'.{hint}")
-    model = TfIdf({e.id: entry_text(e) for e in entries})
+    model = entries_model(entries)
     return [(by_id[key], score) for key, score in model.most_similar(entry_id, limit)]
 
 
